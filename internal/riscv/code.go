@@ -1,0 +1,160 @@
+package riscv
+
+import "sync/atomic"
+
+// Decoded instructions.
+//
+// Each hart keeps, per physical page it has executed from, an array of
+// decoded instructions with one slot per halfword (compressed instructions
+// may start at any even address), filled lazily the first time the slot is
+// executed. Slot slotsPerPage is a sentinel that continues execution on the
+// next page. The arrays are per hart, so no locking is needed to fill them.
+//
+// Coherence with stores: while any hart holds decoded instructions of a
+// page, Memory.hot marks the page and harts do not install fast-path store
+// translations for it, so every store to it takes the slow path, which bumps
+// the page's generation (Memory.gen). A hart compares a page's generation
+// whenever it enters the page, and after its own store to a code page it
+// leaves the page at once: self-modifying code on one hart works even
+// without fence.i, as it does on qemu. Another hart may keep running stale
+// instructions until it next enters the page or executes fence.i, which the
+// architecture allows; fence.i drops all of a hart's decoded pages.
+
+const slotsPerPage = PageSize / 2
+
+type codePage struct {
+	insts [slotsPerPage + 1]inst
+	ppi   uint64 // physical page index (Memory-relative), ^0 for scratch
+	gen   uint32 // Memory.gen[ppi] when decoded
+}
+
+func newCodePage(ppi uint64) *codePage {
+	cp := &codePage{ppi: ppi}
+	cp.insts[slotsPerPage] = inst{op: opPageEnd}
+	return cp
+}
+
+// reset forgets every decoded slot.
+func (cp *codePage) reset(gen uint32) {
+	clear(cp.insts[:slotsPerPage])
+	cp.gen = gen
+}
+
+// valid reports whether the page's decoded instructions are still current.
+func (cp *codePage) valid(m *Memory) bool {
+	return cp.gen == atomic.LoadUint32(&m.gen[cp.ppi])
+}
+
+// codePageFor returns the hart's decoded page for physical page ppi, which
+// the hart is about to execute from.
+func (h *Hart) codePageFor(ppi uint64) *codePage {
+	m := h.mem
+	// Mark the page hot before reading its generation, so a store that
+	// misses the mark is one the generation check catches.
+	if atomic.LoadUint32(&m.hot[ppi]) == 0 {
+		atomic.StoreUint32(&m.hot[ppi], 1)
+	}
+	gen := atomic.LoadUint32(&m.gen[ppi])
+	cp := h.code[ppi]
+	switch {
+	case cp == nil:
+		if len(h.code) >= maxCodePages {
+			h.FlushICache()
+		}
+		cp = newCodePage(ppi)
+		cp.gen = gen
+		h.code[ppi] = cp
+	case cp.gen != gen:
+		cp.reset(gen)
+	default:
+		return cp
+	}
+	// Decoding starts afresh: this hart's fast-path store translations for
+	// the page, installed before it was hot, must go so that its own
+	// stores to the page are seen.
+	pa := m.base + ppi<<pageShift
+	for i := range h.tinfo {
+		if h.tinfo[i].pa == pa {
+			h.tlb[i].wtag = 0
+		}
+	}
+	return cp
+}
+
+// fetchPage returns the decoded page holding pc, translating pc for
+// execution if needed. A fault is returned with the address that faulted.
+func (h *Hart) fetchPage(pc uint64) (*codePage, Cause, bool) {
+	vpn := pc >> pageShift
+	e := &h.itlb[vpn%itlbSize]
+	if e.tag == vpn|h.epoch && e.cp.valid(h.mem) {
+		return e.cp, 0, true
+	}
+	t, cause, ok := Translate(h.mem, h.satp, pc, Exec)
+	if !ok {
+		return nil, cause, false
+	}
+	cp := h.codePageFor((t.PA - h.mem.base) >> pageShift)
+	*e = itlbEntry{tag: vpn | h.epoch, cp: cp}
+	if t.Level > 0 {
+		size := uint64(PageSize) << (9 * uint(t.Level))
+		e.vbase, e.size = pc&^(size-1), size
+		h.superEntries++
+	}
+	return cp, 0, true
+}
+
+// fetchParcel reads the 16-bit instruction parcel at pc through the MMU.
+func (h *Hart) fetchParcel(pc uint64) (uint16, Cause, bool) {
+	t, cause, ok := Translate(h.mem, h.satp, pc, Exec)
+	if !ok {
+		return 0, cause, false
+	}
+	return uint16(h.mem.read(t.PA, 2)), 0, true
+}
+
+// decodeSlot decodes the instruction at slot of cp, whose first byte is at
+// virtual address vbase, into the slot. An instruction that crosses into
+// the next page is decoded into the scratch page instead, and
+// decodeSlot returns the scratch page: its instructions are not cached,
+// because the next page's mapping may change.
+func (h *Hart) decodeSlot(cp *codePage, vbase uint64, slot uint64) (*codePage, Trap, bool) {
+	pc := vbase + slot*2
+	lo, cause, ok := h.fetchParcel(pc)
+	if !ok {
+		return nil, Trap{Cause: cause, PC: pc, Tval: pc}, false
+	}
+	if lo&3 != 3 {
+		in := decode16(lo)
+		setTarget(&in, slot)
+		cp.insts[slot] = in
+		return cp, Trap{}, true
+	}
+	if slot < slotsPerPage-1 {
+		hi, _, _ := h.fetchParcel(pc + 2) // same page: cannot fault
+		in := decode32(uint32(lo) | uint32(hi)<<16)
+		setTarget(&in, slot)
+		cp.insts[slot] = in
+		return cp, Trap{}, true
+	}
+	// The instruction straddles two pages.
+	hi, cause, ok := h.fetchParcel(pc + 2)
+	if !ok {
+		return nil, Trap{Cause: cause, PC: pc, Tval: pc + 2}, false
+	}
+	s := h.scratch
+	s.insts[0] = decode32(uint32(lo) | uint32(hi)<<16)
+	s.insts[1] = inst{op: opExit}
+	s.insts[2] = inst{op: opExit}
+	return s, Trap{}, true
+}
+
+// setTarget records the in-page slot of a pc-relative branch target.
+func setTarget(in *inst, slot uint64) {
+	switch in.op {
+	case opJAL, opBEQ, opBNE, opBLT, opBGE, opBLTU, opBGEU:
+		t := int64(slot)*2 + in.imm
+		if t >= 0 && t < PageSize {
+			in.tgt = int16(t / 2)
+		}
+	}
+}
