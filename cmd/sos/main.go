@@ -1,0 +1,122 @@
+// Command sos runs SOS: an operating system whose kernel runs as this host
+// process and whose programs are static RISC-V 64-bit Linux binaries.
+//
+//	sos run [flags] PROG [ARGS...]   run one riscv64 program and exit with its status
+//	sos bench cpu [flags]            the CPU benchmark (SOS against qemu-riscv64)
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"sos/internal/riscv"
+	"sos/internal/runner"
+)
+
+func main() {
+	os.Exit(sos(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `usage:
+  sos run [-mem SIZE] [-sv39] [-env K=V]... PROG [ARGS...]
+  sos bench cpu [-n RUNS] [-qemu PATH]
+`
+
+func sos(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "run":
+		return cmdRun(args[1:], stdout, stderr)
+	case "bench":
+		return cmdBench(args[1:], stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "sos: unknown command %q\n%s", args[0], usage)
+	return 2
+}
+
+// envFlag collects repeated -env K=V flags.
+type envFlag []string
+
+func (e *envFlag) String() string { return strings.Join(*e, " ") }
+func (e *envFlag) Set(v string) error {
+	if !strings.Contains(v, "=") {
+		return errors.New("want K=V")
+	}
+	*e = append(*e, v)
+	return nil
+}
+
+func cmdRun(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	mem := fs.String("mem", "256M", "guest memory size (K, M or G suffix)")
+	sv39 := fs.Bool("sv39", false, "use Sv39 page tables instead of Sv48")
+	stats := fs.Bool("stats", false, "print instructions retired and the instruction rate on exit")
+	var env envFlag
+	fs.Var(&env, "env", "set an environment variable for the program (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprint(stderr, "sos run: no program given (booting a shell comes with the kernel)\n", usage)
+		return 2
+	}
+	size, err := parseSize(*mem)
+	if err != nil {
+		fmt.Fprintf(stderr, "sos run: -mem: %v\n", err)
+		return 2
+	}
+	cfg := runner.Config{MemSize: size, Stdout: stdout, Stderr: stderr, Env: env}
+	if *sv39 {
+		cfg.Mode = riscv.SatpSv39
+	}
+	prog := fs.Arg(0)
+	start := time.Now()
+	res, err := runner.RunFile(prog, fs.Args(), cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "sos: %s: %v\n", prog, err)
+		return 126
+	}
+	if *stats {
+		d := time.Since(start)
+		fmt.Fprintf(stderr, "sos: %d instructions in %.3fs (%.0f million/s)\n", res.Instret, d.Seconds(), float64(res.Instret)/d.Seconds()/1e6)
+	}
+	return res.ExitCode
+}
+
+// parseSize parses a byte count with an optional K, M or G suffix.
+func parseSize(s string) (uint64, error) {
+	mult := uint64(1)
+	switch {
+	case strings.HasSuffix(s, "K"), strings.HasSuffix(s, "k"):
+		mult = 1 << 10
+	case strings.HasSuffix(s, "M"), strings.HasSuffix(s, "m"):
+		mult = 1 << 20
+	case strings.HasSuffix(s, "G"), strings.HasSuffix(s, "g"):
+		mult = 1 << 30
+	}
+	if mult != 1 {
+		s = s[:len(s)-1]
+	}
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil || n == 0 || n > (64<<30)/mult {
+		return 0, fmt.Errorf("bad size %q", s)
+	}
+	size := n * mult
+	if size%riscv.PageSize != 0 {
+		return 0, fmt.Errorf("size %d is not a multiple of the page size", size)
+	}
+	return size, nil
+}

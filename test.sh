@@ -1,0 +1,35 @@
+#!/bin/sh
+# test.sh: run all of SOS's tests. On a fresh Debian machine with Go it
+# first installs what the tests need (the riscv64 cross compiler and
+# qemu-user, the reference the CPU is compared against); if it cannot, it
+# says what is missing and fails. Nothing is skipped.
+#
+#   ./test.sh            the whole suite
+#   ./test.sh -short     the quick subset
+set -eu
+cd "$(dirname "$0")"
+
+need=""
+command -v riscv64-linux-gnu-gcc >/dev/null 2>&1 || need="$need gcc-riscv64-linux-gnu libc6-dev-riscv64-cross"
+command -v qemu-riscv64 >/dev/null 2>&1 || need="$need qemu-user"
+if [ -n "$need" ]; then
+	echo "test.sh: installing$need" >&2
+	if [ "$(id -u)" = 0 ]; then
+		sudo=""
+	elif command -v sudo >/dev/null 2>&1; then
+		sudo="sudo"
+	else
+		echo "test.sh: need root or sudo to install:$need" >&2
+		exit 1
+	fi
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $need >/dev/null
+fi
+
+unformatted=$(gofmt -l cmd internal user)
+if [ -n "$unformatted" ]; then
+	echo "test.sh: not gofmt'ed:" $unformatted >&2
+	exit 1
+fi
+go vet ./...
+go test "$@" ./...

@@ -1,0 +1,14 @@
+// Package cpubench carries the sources of the CPU benchmark's guest
+// workloads (freestanding riscv64 C programs) so that `sos bench cpu` can
+// build them wherever it runs.
+package cpubench
+
+import "embed"
+
+// Sources holds one src/NAME.c per workload.
+//
+//go:embed src/*.c
+var Sources embed.FS
+
+// Workloads lists the workloads in the order the benchmark runs them.
+var Workloads = []string{"sha256", "crc32", "qsort", "hashtable", "intloop", "fploop", "memops"}
