@@ -105,6 +105,12 @@ func BuildStatic(src, out string, extra ...string) error {
 	return gcc(append([]string{"-static", "-O2", "-o", out, src}, extra...))
 }
 
+// Build runs the cross compiler on src with the given flags and no
+// others (a dynamically linked program, unless the flags say otherwise).
+func Build(out, src string, flags ...string) error {
+	return gcc(append(append([]string{"-o", out}, flags...), src))
+}
+
 func gcc(args []string) error {
 	cmd := exec.Command(GCC, args...)
 	var stderr bytes.Buffer
