@@ -31,6 +31,9 @@ func immJ(w uint32) int64 {
 	return int64(int32(v<<11)) >> 11
 }
 
+// noRM marks a floating-point operation without a rounding-mode field.
+const noRM = -1
+
 // validRM reports whether a static rounding-mode field is usable: 5 and 6
 // are reserved; 7 means "use frm" and is checked when executed.
 func validRM(rm uint32) bool { return rm != 5 && rm != 6 }
@@ -422,13 +425,15 @@ func decodeAMO(w uint32, in inst, f3 uint32) inst {
 
 func decodeOpFP(w uint32, in inst, rd, rs2, f3, f7 uint32) inst {
 	in.rd = uint8(rd)
-	in.imm = int64(f3)
+	// imm is the rounding mode of operations that have one (set by withRM),
+	// noRM for the others.
+	in.imm = noRM
 	// withRM: an operation that rounds (or has an rm field).
 	withRM := func(op uint8) inst {
 		if !validRM(f3) {
 			return illegal(w)
 		}
-		in.op = op
+		in.op, in.imm = op, int64(f3)
 		return in
 	}
 	// unary: an operation whose rs2 field selects the variant.

@@ -29,56 +29,63 @@ func (h *Hart) roundingMode(in *inst) (sf.RoundingMode, bool) {
 
 // execFP executes a floating-point operation other than a load or store.
 // It reports false if the instruction is illegal (a reserved dynamic
-// rounding mode).
+// rounding mode). Each case does its own operand reads, so that the common
+// operations cost one switch and one call into softfloat.
 func (h *Hart) execFP(in *inst) bool {
 	f, x := h.f, &h.x
-	rd, a, b := in.rd&31, f[in.rs1&31], f[in.rs2&31]
+	rd := in.rd & 31
 	var fl sf.Flags
 
-	// Operations that do not round.
+	// Operations with a rounding-mode field: resolve it first.
+	if in.imm != noRM {
+		rm, ok := h.roundingMode(in)
+		if !ok {
+			return false
+		}
+		fl = h.execRounding(in, rm)
+		h.fflags |= uint32(fl)
+		return true
+	}
+
 	switch in.op {
 	case opFSGNJS:
-		f[rd] = box(unbox(a)&^(1<<31) | unbox(b)&(1<<31))
-		return true
+		f[rd] = box(unbox(f[in.rs1&31])&^(1<<31) | unbox(f[in.rs2&31])&(1<<31))
 	case opFSGNJNS:
-		f[rd] = box(unbox(a)&^(1<<31) | ^unbox(b)&(1<<31))
-		return true
+		f[rd] = box(unbox(f[in.rs1&31])&^(1<<31) | ^unbox(f[in.rs2&31])&(1<<31))
 	case opFSGNJXS:
-		f[rd] = box(unbox(a) ^ unbox(b)&(1<<31))
-		return true
+		f[rd] = box(unbox(f[in.rs1&31]) ^ unbox(f[in.rs2&31])&(1<<31))
 	case opFSGNJD:
-		f[rd] = a&^(1<<63) | b&(1<<63)
-		return true
+		f[rd] = f[in.rs1&31]&^(1<<63) | f[in.rs2&31]&(1<<63)
 	case opFSGNJND:
-		f[rd] = a&^(1<<63) | ^b&(1<<63)
-		return true
+		f[rd] = f[in.rs1&31]&^(1<<63) | ^f[in.rs2&31]&(1<<63)
 	case opFSGNJXD:
-		f[rd] = a ^ b&(1<<63)
-		return true
+		f[rd] = f[in.rs1&31] ^ f[in.rs2&31]&(1<<63)
 	case opFMINS, opFMAXS:
 		var r uint32
 		if in.op == opFMINS {
-			r, fl = sf.F32Min(unbox(a), unbox(b))
+			r, fl = sf.F32Min(unbox(f[in.rs1&31]), unbox(f[in.rs2&31]))
 		} else {
-			r, fl = sf.F32Max(unbox(a), unbox(b))
+			r, fl = sf.F32Max(unbox(f[in.rs1&31]), unbox(f[in.rs2&31]))
 		}
 		f[rd] = box(r)
 	case opFMIND:
-		f[rd], fl = sf.F64Min(a, b)
+		f[rd], fl = sf.F64Min(f[in.rs1&31], f[in.rs2&31])
 	case opFMAXD:
-		f[rd], fl = sf.F64Max(a, b)
+		f[rd], fl = sf.F64Max(f[in.rs1&31], f[in.rs2&31])
 	case opFEQS, opFLTS, opFLES:
+		a, b := unbox(f[in.rs1&31]), unbox(f[in.rs2&31])
 		var r bool
 		switch in.op {
 		case opFEQS:
-			r, fl = sf.F32Eq(unbox(a), unbox(b))
+			r, fl = sf.F32Eq(a, b)
 		case opFLTS:
-			r, fl = sf.F32Lt(unbox(a), unbox(b))
+			r, fl = sf.F32Lt(a, b)
 		default:
-			r, fl = sf.F32Le(unbox(a), unbox(b))
+			r, fl = sf.F32Le(a, b)
 		}
 		x[in.rd&63] = b2u(r)
 	case opFEQD, opFLTD, opFLED:
+		a, b := f[in.rs1&31], f[in.rs2&31]
 		var r bool
 		switch in.op {
 		case opFEQD:
@@ -90,29 +97,17 @@ func (h *Hart) execFP(in *inst) bool {
 		}
 		x[in.rd&63] = b2u(r)
 	case opFCLASSS:
-		x[in.rd&63] = sf.F32Class(unbox(a))
-		return true
+		x[in.rd&63] = sf.F32Class(unbox(f[in.rs1&31]))
 	case opFCLASSD:
-		x[in.rd&63] = sf.F64Class(a)
-		return true
+		x[in.rd&63] = sf.F64Class(f[in.rs1&31])
 	case opFMVXW:
-		x[in.rd&63] = sext32(uint32(a))
-		return true
+		x[in.rd&63] = sext32(uint32(f[in.rs1&31]))
 	case opFMVWX:
 		f[rd] = box(uint32(x[in.rs1&63]))
-		return true
 	case opFMVXD:
-		x[in.rd&63] = a
-		return true
+		x[in.rd&63] = f[in.rs1&31]
 	case opFMVDX:
 		f[rd] = x[in.rs1&63]
-		return true
-	default:
-		rm, ok := h.roundingMode(in)
-		if !ok {
-			return false
-		}
-		fl = h.execRounding(in, rm)
 	}
 	h.fflags |= uint32(fl)
 	return true
@@ -121,109 +116,106 @@ func (h *Hart) execFP(in *inst) bool {
 // execRounding executes the floating-point operations that round.
 func (h *Hart) execRounding(in *inst, rm sf.RoundingMode) sf.Flags {
 	f, x := h.f, &h.x
-	rd, a, b, c := in.rd&31, f[in.rs1&31], f[in.rs2&31], f[in.rs3&31]
-	xs := x[in.rs1&63]
+	rd := in.rd & 31
 	var fl sf.Flags
 	var r32 uint32
-	single := true
 
 	switch in.op {
-	case opFADDS:
-		r32, fl = sf.F32Add(unbox(a), unbox(b), rm)
-	case opFSUBS:
-		r32, fl = sf.F32Sub(unbox(a), unbox(b), rm)
-	case opFMULS:
-		r32, fl = sf.F32Mul(unbox(a), unbox(b), rm)
-	case opFDIVS:
-		r32, fl = sf.F32Div(unbox(a), unbox(b), rm)
-	case opFSQRTS:
-		r32, fl = sf.F32Sqrt(unbox(a), rm)
+	case opFADDD:
+		f[rd], fl = sf.F64Add(f[in.rs1&31], f[in.rs2&31], rm)
+	case opFSUBD:
+		f[rd], fl = sf.F64Sub(f[in.rs1&31], f[in.rs2&31], rm)
+	case opFMULD:
+		f[rd], fl = sf.F64Mul(f[in.rs1&31], f[in.rs2&31], rm)
+	case opFDIVD:
+		f[rd], fl = sf.F64Div(f[in.rs1&31], f[in.rs2&31], rm)
+	case opFSQRTD:
+		f[rd], fl = sf.F64Sqrt(f[in.rs1&31], rm)
 	// The fused forms negate operands so that one exactly rounded a*b+c
 	// computes each: fmsub a*b-c, fnmsub -(a*b)+c, fnmadd -(a*b)-c.
-	case opFMADDS:
-		r32, fl = sf.F32MulAdd(unbox(a), unbox(b), unbox(c), rm)
-	case opFMSUBS:
-		r32, fl = sf.F32MulAdd(unbox(a), unbox(b), unbox(c)^1<<31, rm)
-	case opFNMSUBS:
-		r32, fl = sf.F32MulAdd(unbox(a)^1<<31, unbox(b), unbox(c), rm)
-	case opFNMADDS:
-		r32, fl = sf.F32MulAdd(unbox(a)^1<<31, unbox(b), unbox(c)^1<<31, rm)
-	case opFCVTSW:
-		r32, fl = sf.I32ToF32(int32(xs), rm)
-	case opFCVTSWU:
-		r32, fl = sf.U32ToF32(uint32(xs), rm)
-	case opFCVTSL:
-		r32, fl = sf.I64ToF32(int64(xs), rm)
-	case opFCVTSLU:
-		r32, fl = sf.U64ToF32(xs, rm)
-	case opFCVTSD:
-		r32, fl = sf.F64ToF32(a, rm)
+	case opFMADDD:
+		f[rd], fl = sf.F64MulAdd(f[in.rs1&31], f[in.rs2&31], f[in.rs3&31], rm)
+	case opFMSUBD:
+		f[rd], fl = sf.F64MulAdd(f[in.rs1&31], f[in.rs2&31], f[in.rs3&31]^1<<63, rm)
+	case opFNMSUBD:
+		f[rd], fl = sf.F64MulAdd(f[in.rs1&31]^1<<63, f[in.rs2&31], f[in.rs3&31], rm)
+	case opFNMADDD:
+		f[rd], fl = sf.F64MulAdd(f[in.rs1&31]^1<<63, f[in.rs2&31], f[in.rs3&31]^1<<63, rm)
+	case opFCVTDW:
+		f[rd] = sf.I32ToF64(int32(x[in.rs1&63]))
+	case opFCVTDWU:
+		f[rd] = sf.U32ToF64(uint32(x[in.rs1&63]))
+	case opFCVTDL:
+		f[rd], fl = sf.I64ToF64(int64(x[in.rs1&63]), rm)
+	case opFCVTDLU:
+		f[rd], fl = sf.U64ToF64(x[in.rs1&63], rm)
+	case opFCVTDS:
+		f[rd], fl = sf.F32ToF64(unbox(f[in.rs1&31]))
 
+	// Conversions to integers write x registers; 32-bit results are
+	// sign-extended, unsigned ones included.
+	case opFCVTWD:
+		var v int32
+		v, fl = sf.F64ToI32(f[in.rs1&31], rm)
+		x[in.rd&63] = uint64(int64(v))
+	case opFCVTWUD:
+		var v uint32
+		v, fl = sf.F64ToU32(f[in.rs1&31], rm)
+		x[in.rd&63] = sext32(v)
+	case opFCVTLD:
+		var v int64
+		v, fl = sf.F64ToI64(f[in.rs1&31], rm)
+		x[in.rd&63] = uint64(v)
+	case opFCVTLUD:
+		x[in.rd&63], fl = sf.F64ToU64(f[in.rs1&31], rm)
+	case opFCVTWS:
+		var v int32
+		v, fl = sf.F32ToI32(unbox(f[in.rs1&31]), rm)
+		x[in.rd&63] = uint64(int64(v))
+	case opFCVTWUS:
+		var v uint32
+		v, fl = sf.F32ToU32(unbox(f[in.rs1&31]), rm)
+		x[in.rd&63] = sext32(v)
+	case opFCVTLS:
+		var v int64
+		v, fl = sf.F32ToI64(unbox(f[in.rs1&31]), rm)
+		x[in.rd&63] = uint64(v)
+	case opFCVTLUS:
+		x[in.rd&63], fl = sf.F32ToU64(unbox(f[in.rs1&31]), rm)
+
+	// Single-precision results are NaN-boxed.
 	default:
-		single = false
+		a, b, c := unbox(f[in.rs1&31]), unbox(f[in.rs2&31]), unbox(f[in.rs3&31])
 		switch in.op {
-		case opFADDD:
-			f[rd], fl = sf.F64Add(a, b, rm)
-		case opFSUBD:
-			f[rd], fl = sf.F64Sub(a, b, rm)
-		case opFMULD:
-			f[rd], fl = sf.F64Mul(a, b, rm)
-		case opFDIVD:
-			f[rd], fl = sf.F64Div(a, b, rm)
-		case opFSQRTD:
-			f[rd], fl = sf.F64Sqrt(a, rm)
-		case opFMADDD:
-			f[rd], fl = sf.F64MulAdd(a, b, c, rm)
-		case opFMSUBD:
-			f[rd], fl = sf.F64MulAdd(a, b, c^1<<63, rm)
-		case opFNMSUBD:
-			f[rd], fl = sf.F64MulAdd(a^1<<63, b, c, rm)
-		case opFNMADDD:
-			f[rd], fl = sf.F64MulAdd(a^1<<63, b, c^1<<63, rm)
-		case opFCVTDW:
-			f[rd] = sf.I32ToF64(int32(xs))
-		case opFCVTDWU:
-			f[rd] = sf.U32ToF64(uint32(xs))
-		case opFCVTDL:
-			f[rd], fl = sf.I64ToF64(int64(xs), rm)
-		case opFCVTDLU:
-			f[rd], fl = sf.U64ToF64(xs, rm)
-		case opFCVTDS:
-			f[rd], fl = sf.F32ToF64(unbox(a))
-
-		// Conversions to integers write x registers; 32-bit results are
-		// sign-extended, unsigned ones included.
-		case opFCVTWS:
-			var v int32
-			v, fl = sf.F32ToI32(unbox(a), rm)
-			x[in.rd&63] = uint64(int64(v))
-		case opFCVTWUS:
-			var v uint32
-			v, fl = sf.F32ToU32(unbox(a), rm)
-			x[in.rd&63] = sext32(v)
-		case opFCVTLS:
-			var v int64
-			v, fl = sf.F32ToI64(unbox(a), rm)
-			x[in.rd&63] = uint64(v)
-		case opFCVTLUS:
-			x[in.rd&63], fl = sf.F32ToU64(unbox(a), rm)
-		case opFCVTWD:
-			var v int32
-			v, fl = sf.F64ToI32(a, rm)
-			x[in.rd&63] = uint64(int64(v))
-		case opFCVTWUD:
-			var v uint32
-			v, fl = sf.F64ToU32(a, rm)
-			x[in.rd&63] = sext32(v)
-		case opFCVTLD:
-			var v int64
-			v, fl = sf.F64ToI64(a, rm)
-			x[in.rd&63] = uint64(v)
-		case opFCVTLUD:
-			x[in.rd&63], fl = sf.F64ToU64(a, rm)
+		case opFADDS:
+			r32, fl = sf.F32Add(a, b, rm)
+		case opFSUBS:
+			r32, fl = sf.F32Sub(a, b, rm)
+		case opFMULS:
+			r32, fl = sf.F32Mul(a, b, rm)
+		case opFDIVS:
+			r32, fl = sf.F32Div(a, b, rm)
+		case opFSQRTS:
+			r32, fl = sf.F32Sqrt(a, rm)
+		case opFMADDS:
+			r32, fl = sf.F32MulAdd(a, b, c, rm)
+		case opFMSUBS:
+			r32, fl = sf.F32MulAdd(a, b, c^1<<31, rm)
+		case opFNMSUBS:
+			r32, fl = sf.F32MulAdd(a^1<<31, b, c, rm)
+		case opFNMADDS:
+			r32, fl = sf.F32MulAdd(a^1<<31, b, c^1<<31, rm)
+		case opFCVTSW:
+			r32, fl = sf.I32ToF32(int32(x[in.rs1&63]), rm)
+		case opFCVTSWU:
+			r32, fl = sf.U32ToF32(uint32(x[in.rs1&63]), rm)
+		case opFCVTSL:
+			r32, fl = sf.I64ToF32(int64(x[in.rs1&63]), rm)
+		case opFCVTSLU:
+			r32, fl = sf.U64ToF32(x[in.rs1&63], rm)
+		case opFCVTSD:
+			r32, fl = sf.F64ToF32(f[in.rs1&31], rm)
 		}
-	}
-	if single {
 		f[rd] = box(r32)
 	}
 	return fl
