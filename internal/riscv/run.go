@@ -41,6 +41,9 @@ func (h *Hart) Run(ctx *Context, budget uint64) Trap {
 func (h *Hart) execute(pc, budget uint64) (Trap, uint64) {
 	x := &h.x
 	var n uint64
+	// The operands of a load or store that missed the fast path.
+	var memVA, memVal uint64
+	var memSize int
 	// crossing is set when the instruction at pc straddles two pages and
 	// has been decoded into the scratch page, which runs it next.
 	crossing := false
@@ -146,132 +149,130 @@ func (h *Hart) execute(pc, budget uint64) (Trap, uint64) {
 					goto taken
 				}
 
-			case opLB, opLBU:
-				va := x[in.rs1&63] + uint64(in.imm)
-				var v uint8
-				if p := h.rptr(va, 1); p != nil {
-					v = *(*uint8)(p)
-				} else {
-					w, cause, ok := h.loadSlow(va, 1)
-					if !ok {
-						return Trap{Cause: cause, PC: vbase + idx*2, Tval: va}, n - 1
-					}
-					v = uint8(w)
+			// Loads and stores: the TLB fast path inline, one shared slow
+			// path (below the switch) for TLB misses, page crossings and
+			// faults.
+			case opLB:
+				memVA = x[in.rs1&63] + uint64(in.imm)
+				if p := h.rptr(memVA, 1); p != nil {
+					x[in.rd&63] = uint64(*(*int8)(p))
+					break
 				}
-				if in.op == opLB {
-					x[in.rd&63] = uint64(int8(v))
-				} else {
-					x[in.rd&63] = uint64(v)
+				memSize = 1
+				goto loadSlow
+			case opLBU:
+				memVA = x[in.rs1&63] + uint64(in.imm)
+				if p := h.rptr(memVA, 1); p != nil {
+					x[in.rd&63] = uint64(*(*uint8)(p))
+					break
 				}
-			case opLH, opLHU:
-				va := x[in.rs1&63] + uint64(in.imm)
-				var v uint16
-				if p := h.rptr(va, 2); p != nil {
-					v = *(*uint16)(p)
-				} else {
-					w, cause, ok := h.loadSlow(va, 2)
-					if !ok {
-						return Trap{Cause: cause, PC: vbase + idx*2, Tval: va}, n - 1
-					}
-					v = uint16(w)
+				memSize = 1
+				goto loadSlow
+			case opLH:
+				memVA = x[in.rs1&63] + uint64(in.imm)
+				if p := h.rptr(memVA, 2); p != nil {
+					x[in.rd&63] = uint64(*(*int16)(p))
+					break
 				}
-				if in.op == opLH {
-					x[in.rd&63] = uint64(int16(v))
-				} else {
-					x[in.rd&63] = uint64(v)
+				memSize = 2
+				goto loadSlow
+			case opLHU:
+				memVA = x[in.rs1&63] + uint64(in.imm)
+				if p := h.rptr(memVA, 2); p != nil {
+					x[in.rd&63] = uint64(*(*uint16)(p))
+					break
 				}
-			case opLW, opLWU:
-				va := x[in.rs1&63] + uint64(in.imm)
-				var v uint32
-				if p := h.rptr(va, 4); p != nil {
-					v = *(*uint32)(p)
-				} else {
-					w, cause, ok := h.loadSlow(va, 4)
-					if !ok {
-						return Trap{Cause: cause, PC: vbase + idx*2, Tval: va}, n - 1
-					}
-					v = uint32(w)
+				memSize = 2
+				goto loadSlow
+			case opLW:
+				memVA = x[in.rs1&63] + uint64(in.imm)
+				if p := h.rptr(memVA, 4); p != nil {
+					x[in.rd&63] = uint64(*(*int32)(p))
+					break
 				}
-				if in.op == opLW {
-					x[in.rd&63] = uint64(int32(v))
-				} else {
-					x[in.rd&63] = uint64(v)
+				memSize = 4
+				goto loadSlow
+			case opLWU:
+				memVA = x[in.rs1&63] + uint64(in.imm)
+				if p := h.rptr(memVA, 4); p != nil {
+					x[in.rd&63] = uint64(*(*uint32)(p))
+					break
 				}
+				memSize = 4
+				goto loadSlow
 			case opLD:
-				va := x[in.rs1&63] + uint64(in.imm)
-				if p := h.rptr(va, 8); p != nil {
+				memVA = x[in.rs1&63] + uint64(in.imm)
+				if p := h.rptr(memVA, 8); p != nil {
 					x[in.rd&63] = *(*uint64)(p)
-				} else {
-					w, cause, ok := h.loadSlow(va, 8)
-					if !ok {
-						return Trap{Cause: cause, PC: vbase + idx*2, Tval: va}, n - 1
-					}
-					x[in.rd&63] = w
+					break
 				}
+				memSize = 8
+				goto loadSlow
 			case opFLW:
-				va := x[in.rs1&63] + uint64(in.imm)
-				var v uint32
-				if p := h.rptr(va, 4); p != nil {
-					v = *(*uint32)(p)
-				} else {
-					w, cause, ok := h.loadSlow(va, 4)
-					if !ok {
-						return Trap{Cause: cause, PC: vbase + idx*2, Tval: va}, n - 1
-					}
-					v = uint32(w)
+				memVA = x[in.rs1&63] + uint64(in.imm)
+				if p := h.rptr(memVA, 4); p != nil {
+					h.f[in.rd&31] = boxed | uint64(*(*uint32)(p))
+					break
 				}
-				h.f[in.rd&31] = boxed | uint64(v)
+				memSize = 4
+				goto loadSlow
 			case opFLD:
-				va := x[in.rs1&63] + uint64(in.imm)
-				if p := h.rptr(va, 8); p != nil {
+				memVA = x[in.rs1&63] + uint64(in.imm)
+				if p := h.rptr(memVA, 8); p != nil {
 					h.f[in.rd&31] = *(*uint64)(p)
-				} else {
-					w, cause, ok := h.loadSlow(va, 8)
-					if !ok {
-						return Trap{Cause: cause, PC: vbase + idx*2, Tval: va}, n - 1
-					}
-					h.f[in.rd&31] = w
+					break
 				}
+				memSize = 8
+				goto loadSlow
 
-			case opSB, opSH, opSW, opSD, opFSW, opFSD:
-				va := x[in.rs1&63] + uint64(in.imm)
-				v := x[in.rs2&63]
-				var size uint64
-				switch in.op {
-				case opSB:
-					size = 1
-				case opSH:
-					size = 2
-				case opSW:
-					size = 4
-				case opSD:
-					size = 8
-				case opFSW:
-					size, v = 4, h.f[in.rs2&31]
-				case opFSD:
-					size, v = 8, h.f[in.rs2&31]
+			case opSB:
+				memVA, memVal = x[in.rs1&63]+uint64(in.imm), x[in.rs2&63]
+				if p := h.wptr(memVA, 1); p != nil {
+					*(*uint8)(p) = uint8(memVal)
+					break
 				}
-				if p := h.wptr(va, size); p != nil {
-					switch size {
-					case 1:
-						*(*uint8)(p) = uint8(v)
-					case 2:
-						*(*uint16)(p) = uint16(v)
-					case 4:
-						*(*uint32)(p) = uint32(v)
-					default:
-						*(*uint64)(p) = v
-					}
-				} else {
-					code, cause, ok := h.storeSlow(va, v, int(size))
-					if !ok {
-						return Trap{Cause: cause, PC: vbase + idx*2, Tval: va}, n - 1
-					}
-					if code {
-						pc = vbase + idx*2 + uint64(in.len)*2
-						break inner
-					}
+				memSize = 1
+				goto storeSlow
+			case opSH:
+				memVA, memVal = x[in.rs1&63]+uint64(in.imm), x[in.rs2&63]
+				if p := h.wptr(memVA, 2); p != nil {
+					*(*uint16)(p) = uint16(memVal)
+					break
 				}
+				memSize = 2
+				goto storeSlow
+			case opSW:
+				memVA, memVal = x[in.rs1&63]+uint64(in.imm), x[in.rs2&63]
+				if p := h.wptr(memVA, 4); p != nil {
+					*(*uint32)(p) = uint32(memVal)
+					break
+				}
+				memSize = 4
+				goto storeSlow
+			case opSD:
+				memVA, memVal = x[in.rs1&63]+uint64(in.imm), x[in.rs2&63]
+				if p := h.wptr(memVA, 8); p != nil {
+					*(*uint64)(p) = memVal
+					break
+				}
+				memSize = 8
+				goto storeSlow
+			case opFSW:
+				memVA, memVal = x[in.rs1&63]+uint64(in.imm), h.f[in.rs2&31]
+				if p := h.wptr(memVA, 4); p != nil {
+					*(*uint32)(p) = uint32(memVal)
+					break
+				}
+				memSize = 4
+				goto storeSlow
+			case opFSD:
+				memVA, memVal = x[in.rs1&63]+uint64(in.imm), h.f[in.rs2&31]
+				if p := h.wptr(memVA, 8); p != nil {
+					*(*uint64)(p) = memVal
+					break
+				}
+				memSize = 8
+				goto storeSlow
 
 			case opADDI:
 				x[in.rd&63] = x[in.rs1&63] + uint64(in.imm)
@@ -485,7 +486,47 @@ func (h *Hart) execute(pc, budget uint64) (Trap, uint64) {
 			}
 			pc = vbase + idx*2 + uint64(in.imm)
 			break inner
+
+		loadSlow:
+			if v, cause, ok := h.loadSlow(memVA, memSize); !ok {
+				return Trap{Cause: cause, PC: vbase + idx*2, Tval: memVA}, n - 1
+			} else {
+				h.writeLoad(in, v)
+			}
+			idx += uint64(in.len)
+			continue
+
+		storeSlow:
+			if code, cause, ok := h.storeSlow(memVA, memVal, memSize); !ok {
+				return Trap{Cause: cause, PC: vbase + idx*2, Tval: memVA}, n - 1
+			} else if code {
+				// The store changed instructions this hart may have
+				// decoded: fetch afresh.
+				pc = vbase + idx*2 + uint64(in.len)*2
+				break inner
+			}
+			idx += uint64(in.len)
 		}
+	}
+}
+
+// writeLoad writes a value a slow-path load returned to the load's
+// destination, extended as the load requires.
+func (h *Hart) writeLoad(in *inst, v uint64) {
+	r := &h.x[in.rd&63]
+	switch in.op {
+	case opLB:
+		*r = uint64(int8(v))
+	case opLH:
+		*r = uint64(int16(v))
+	case opLW:
+		*r = uint64(int32(v))
+	case opLBU, opLHU, opLWU, opLD:
+		*r = v
+	case opFLW:
+		h.f[in.rd&31] = boxed | v
+	case opFLD:
+		h.f[in.rd&31] = v
 	}
 }
 
