@@ -5,67 +5,14 @@
 // NaN-boxing: every single-precision operation given a register whose
 // upper 32 bits are not all ones must see the canonical NaN, while
 // fmv.x.w and fsw move the low 32 bits unchanged. fflags are printed
-// after every operation (as VZOUX, see rvf.c).
+// after every operation (out_flags, fptest.h).
 //
 // Registers are loaded with fmv.d.x from raw 64-bit patterns, so single
 // operands are written boxed (ffffffff in the upper half) unless a test
 // says otherwise; results are read with fmv.x.d, all 64 bits.
 #define RT_IMPLEMENTATION
 #include "rt.h"
-
-// Buffered output: one write system call per 4 KiB instead of one per
-// field. out_flush must run before main returns.
-static char out_buf[4096];
-static u32 out_len;
-static void out_flush(void) {
-	if (out_len)
-		rt_write(1, out_buf, out_len);
-	out_len = 0;
-}
-static void out_c(char c) {
-	out_buf[out_len++] = c;
-	if (out_len == sizeof out_buf)
-		out_flush();
-}
-static void out_s(const char *s) {
-	while (*s)
-		out_c(*s++);
-}
-static void out_hexn(u64 v, int digits) {
-	for (int i = digits - 1; i >= 0; i--)
-		out_c("0123456789abcdef"[(v >> (4 * i)) & 15]);
-}
-static void out_hex(u64 v) { out_hexn(v, 16); }
-static void out_dec(i64 v) {
-	char b[24];
-	int i = 24;
-	u64 u = v < 0 ? -(u64)v : (u64)v;
-	do {
-		b[--i] = '0' + u % 10;
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		b[--i] = '-';
-	while (i < 24)
-		out_c(b[i++]);
-}
-static void out_nl(void) { out_c('\n'); }
-// out_kv prints "name=<16 hex digits>\n".
-static void out_kv(const char *name, u64 v) {
-	out_s(name);
-	out_c('=');
-	out_hex(v);
-	out_nl();
-}
-
-static void out_flags(u64 f) {
-	for (int i = 0; i < 5; i++)
-		out_c(f & (16 >> i) ? "VZOUX"[i] : '-');
-	if (f & ~31UL) {
-		out_c('!');
-		out_hex(f);
-	}
-}
+#include "fptest.h"
 
 // Two f-register operands, f-register result.
 #define GEN_FF(fn, mn)                                                        \
@@ -496,7 +443,7 @@ static void test_nanbox(void) {
 }
 
 int main(void) {
-	out_s("# flags: V=invalid Z=divide-by-zero O=overflow U=underflow X=inexact\n");
+	out_flags_legend();
 	test_pairs();
 	test_unary();
 	test_moves();

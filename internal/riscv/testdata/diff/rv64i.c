@@ -6,69 +6,7 @@
 // the 4-byte encoding (compressed forms are tested by rvc.S).
 #define RT_IMPLEMENTATION
 #include "rt.h"
-
-// Buffered output: one write system call per 4 KiB instead of one per
-// field. out_flush must run before main returns.
-static char out_buf[4096];
-static u32 out_len;
-static void out_flush(void) {
-	if (out_len)
-		rt_write(1, out_buf, out_len);
-	out_len = 0;
-}
-static void out_c(char c) {
-	out_buf[out_len++] = c;
-	if (out_len == sizeof out_buf)
-		out_flush();
-}
-static void out_s(const char *s) {
-	while (*s)
-		out_c(*s++);
-}
-static void out_hexn(u64 v, int digits) {
-	for (int i = digits - 1; i >= 0; i--)
-		out_c("0123456789abcdef"[(v >> (4 * i)) & 15]);
-}
-static void out_hex(u64 v) { out_hexn(v, 16); }
-static void out_dec(i64 v) {
-	char b[24];
-	int i = 24;
-	u64 u = v < 0 ? -(u64)v : (u64)v;
-	do {
-		b[--i] = '0' + u % 10;
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		b[--i] = '-';
-	while (i < 24)
-		out_c(b[i++]);
-}
-static void out_nl(void) { out_c('\n'); }
-// out_kv prints "name=<16 hex digits>\n".
-static void out_kv(const char *name, u64 v) {
-	out_s(name);
-	out_c('=');
-	out_hex(v);
-	out_nl();
-}
-
-#define NORVC(s) ".option push\n\t.option norvc\n\t" s "\n\t.option pop"
-
-static const u64 V[] = {
-	0,
-	1,
-	2,
-	0xffffffffffffffff,
-	0x7fffffffffffffff,
-	0x8000000000000000,
-	0x000000007fffffff,
-	0x0000000080000000,
-	0x00000000ffffffff,
-	0xffffffff80000000,
-	0x0123456789abcdef,
-	0xfedcba9876543210,
-};
-#define NV (sizeof V / sizeof V[0])
+#include "intop.h"
 
 // ---- lui, auipc -----------------------------------------------------------
 
