@@ -22,7 +22,7 @@ func TestFrameTable(t *testing.T) {
 	ft := NewFrameTable(mem)
 	seen := map[uint64]bool{}
 	for range 16 {
-		pa, err := ft.Alloc()
+		pa, err := ft.Alloc(FrameUser)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -32,7 +32,7 @@ func TestFrameTable(t *testing.T) {
 		seen[pa] = true
 		mem.Page(pa)[7] = 0xaa // dirty it
 	}
-	if _, err := ft.Alloc(); !errors.Is(err, ErrNoMemory) {
+	if _, err := ft.Alloc(FrameUser); !errors.Is(err, ErrNoMemory) {
 		t.Fatalf("17th frame: %v", err)
 	}
 	if used, free := ft.Stats(); used != 16 || free != 0 {
@@ -44,7 +44,7 @@ func TestFrameTable(t *testing.T) {
 		break
 	}
 	ft.Free(some)
-	pa, err := ft.Alloc()
+	pa, err := ft.Alloc(FrameUser)
 	if err != nil || pa != some {
 		t.Fatalf("reallocated %#x, %v", pa, err)
 	}
@@ -71,7 +71,7 @@ func TestPageTable(t *testing.T) {
 		va := pt.UserTop() - 3*riscv.PageSize
 		var frames []uint64
 		for i := range uint64(2) {
-			pa, _ := ft.Alloc()
+			pa, _ := ft.Alloc(FrameUser)
 			frames = append(frames, pa)
 			if err := pt.Map(va+i*riscv.PageSize, pa, riscv.PteR|riscv.PteU); err != nil {
 				t.Fatal(err)

@@ -9,7 +9,8 @@ import (
 
 // PageTable is a RISC-V Sv39 or Sv48 page table living in guest frames.
 // Entries are read and written with atomic operations, because harts walk
-// the table (and set Accessed/Dirty bits) while the kernel edits it.
+// the table (and set Accessed/Dirty bits) while the kernel edits it. The
+// caller serialises edits (AddressSpace holds its lock).
 type PageTable struct {
 	ft     *FrameTable
 	mem    *riscv.Memory
@@ -32,7 +33,7 @@ func NewPageTable(ft *FrameTable, mode int) (*PageTable, error) {
 	default:
 		return nil, fmt.Errorf("mm: unsupported satp mode %d", mode)
 	}
-	root, err := ft.Alloc()
+	root, err := ft.Alloc(FramePageTable)
 	if err != nil {
 		return nil, err
 	}
@@ -42,14 +43,17 @@ func NewPageTable(ft *FrameTable, mode int) (*PageTable, error) {
 // Satp returns the satp value that selects this table.
 func (pt *PageTable) Satp(asid uint16) uint64 { return riscv.MakeSatp(pt.mode, asid, pt.root) }
 
+// Mode returns the table's satp mode.
+func (pt *PageTable) Mode() int { return pt.mode }
+
 // UserTop returns the end of the user half of the address space: 256 GiB
 // under Sv39, 128 TiB under Sv48.
 func (pt *PageTable) UserTop() uint64 { return 1 << (12 + 9*pt.levels - 1) }
 
-// pteAddr walks to the level-0 entry for va and returns its physical
+// PTEAddr walks to the level-0 entry for va and returns its physical
 // address, allocating intermediate tables if alloc is set. It returns 0 if
 // the entry does not exist (or a superpage maps va).
-func (pt *PageTable) pteAddr(va uint64, alloc bool) (uint64, error) {
+func (pt *PageTable) PTEAddr(va uint64, alloc bool) (uint64, error) {
 	if va >= pt.UserTop() {
 		return 0, ErrBadAddress
 	}
@@ -62,7 +66,7 @@ func (pt *PageTable) pteAddr(va uint64, alloc bool) (uint64, error) {
 			if !alloc {
 				return 0, nil
 			}
-			frame, err := pt.ft.Alloc()
+			frame, err := pt.ft.Alloc(FramePageTable)
 			if err != nil {
 				return 0, err
 			}
@@ -79,7 +83,7 @@ func (pt *PageTable) pteAddr(va uint64, alloc bool) (uint64, error) {
 // Map maps the 4 KiB page at va to the frame at pa with the PTE permission
 // bits perm (R, W, X, U, and A/D if they should start set).
 func (pt *PageTable) Map(va, pa, perm uint64) error {
-	e, err := pt.pteAddr(va, true)
+	e, err := pt.PTEAddr(va, true)
 	if err != nil {
 		return err
 	}
@@ -92,7 +96,7 @@ func (pt *PageTable) Map(va, pa, perm uint64) error {
 
 // Lookup returns the leaf entry mapping the 4 KiB page at va.
 func (pt *PageTable) Lookup(va uint64) (pte uint64, ok bool) {
-	e, err := pt.pteAddr(va, false)
+	e, err := pt.PTEAddr(va, false)
 	if err != nil || e == 0 {
 		return 0, false
 	}
@@ -106,11 +110,68 @@ func (pt *PageTable) PhysAddr(va uint64) (uint64, bool) {
 	if !ok {
 		return 0, false
 	}
-	return pte>>10<<12 | va&(riscv.PageSize-1), true
+	return PTEFrame(pte) | va&(riscv.PageSize-1), true
 }
 
-// Write copies data into the address space at va, ignoring permissions
-// (for the kernel building a new image). Every page must be mapped.
+// PTEFrame returns the physical address of the frame a leaf PTE maps.
+func PTEFrame(pte uint64) uint64 { return pte >> 10 << 12 }
+
+// Walk calls fn for every valid leaf entry mapping a page in [start, end),
+// in address order, with the entry's physical address, skipping empty
+// parts of the tree.
+func (pt *PageTable) Walk(start, end uint64, fn func(va, pteAddr, pte uint64)) {
+	end = min(end, pt.UserTop())
+	if start >= end {
+		return
+	}
+	pt.walk(pt.root, pt.levels-1, 0, start, end, fn)
+}
+
+func (pt *PageTable) walk(table uint64, level int, base, start, end uint64, fn func(va, pteAddr, pte uint64)) {
+	span := uint64(1) << (12 + 9*uint(level))
+	first := uint64(0)
+	if start > base {
+		first = (start - base) / span
+	}
+	for i := first; i < 512; i++ {
+		va := base + i*span
+		if va >= end {
+			return
+		}
+		e := table + i*8
+		pte, _ := pt.mem.Load64(e)
+		if pte&riscv.PteV == 0 {
+			continue
+		}
+		if level == 0 || pte&(riscv.PteR|riscv.PteX) != 0 {
+			fn(va, e, pte)
+			continue
+		}
+		pt.walk(PTEFrame(pte), level-1, va, start, end, fn)
+	}
+}
+
+// Destroy frees the page-table pages. Leaf frames are the caller's: it
+// must have released them first.
+func (pt *PageTable) Destroy() {
+	pt.destroy(pt.root, pt.levels-1)
+	pt.root = 0
+}
+
+func (pt *PageTable) destroy(table uint64, level int) {
+	if level > 0 {
+		for i := uint64(0); i < 512; i++ {
+			pte, _ := pt.mem.Load64(table + i*8)
+			if pte&riscv.PteV != 0 && pte&(riscv.PteR|riscv.PteX) == 0 {
+				pt.destroy(PTEFrame(pte), level-1)
+			}
+		}
+	}
+	pt.ft.DecRef(table)
+}
+
+// Write copies data into the address space at va, ignoring permissions.
+// Every page must be mapped.
 func (pt *PageTable) Write(va uint64, data []byte) error {
 	for len(data) > 0 {
 		pa, ok := pt.PhysAddr(va)

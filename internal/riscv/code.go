@@ -59,7 +59,7 @@ func (h *Hart) codePageFor(ppi uint64) *codePage {
 	switch {
 	case cp == nil:
 		if len(h.code) >= maxCodePages {
-			h.FlushICache()
+			h.flushICache()
 		}
 		cp = newCodePage(ppi)
 		cp.gen = gen

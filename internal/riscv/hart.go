@@ -120,20 +120,53 @@ func NewHart(id int, mem *Memory, clock Clock) *Hart {
 func (h *Hart) Memory() *Memory { return h.mem }
 
 // Satp returns the hart's current satp.
-func (h *Hart) Satp() uint64 { return h.satp }
+func (h *Hart) Satp() uint64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.satp
+}
 
 // SetSatp switches the hart to the address space satp selects. The TLB is
 // not tagged with address-space identifiers, so a change of satp flushes
 // it, as an sfence.vma would have to on real hardware without ASIDs.
 func (h *Hart) SetSatp(satp uint64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	if satp != h.satp {
 		h.satp = satp
-		h.FlushAll()
+		h.flushAll()
 	}
 }
 
+// The TLB belongs to the goroutine running the hart while Run runs, and is
+// guarded by mu otherwise: the exported flush methods lock mu, so a kernel
+// may call them from any goroutine while the hart is not running.
+
 // FlushAll forgets every cached translation (sfence.vma x0, x0).
-func (h *Hart) FlushAll() {
+func (h *Hart) FlushAll() { h.locked(h.flushAll) }
+
+// FlushASID forgets the translations of address space asid (sfence.vma x0,
+// asid). The TLB only ever holds translations of the current satp.
+func (h *Hart) FlushASID(asid uint16) { h.locked(func() { h.flushASID(asid) }) }
+
+// FlushPage forgets the translations of the page holding va, including
+// those of a superpage containing it (sfence.vma va, x0).
+func (h *Hart) FlushPage(va uint64) { h.locked(func() { h.flushPage(va) }) }
+
+// FlushICache drops every decoded instruction (fence.i, or a remote fence.i
+// from the kernel).
+func (h *Hart) FlushICache() { h.locked(h.flushICache) }
+
+func (h *Hart) locked(f func()) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.running {
+		panic("riscv: TLB flushed directly while the hart runs; use RequestFlush")
+	}
+	f()
+}
+
+func (h *Hart) flushAll() {
 	h.epoch += tagEpochOne
 	h.superEntries = 0
 	if h.epoch == 0 {
@@ -145,17 +178,13 @@ func (h *Hart) FlushAll() {
 	}
 }
 
-// FlushASID forgets the translations of address space asid (sfence.vma x0,
-// asid). The TLB only ever holds translations of the current satp.
-func (h *Hart) FlushASID(asid uint16) {
+func (h *Hart) flushASID(asid uint16) {
 	if uint16(h.satp>>44) == asid {
-		h.FlushAll()
+		h.flushAll()
 	}
 }
 
-// FlushPage forgets the translations of the page holding va, including
-// those of a superpage containing it (sfence.vma va, x0).
-func (h *Hart) FlushPage(va uint64) {
+func (h *Hart) flushPage(va uint64) {
 	vpn := va >> pageShift
 	if e := &h.tlb[tlbIndex(vpn)]; e.rtag&(tagEpochOne-1) == vpn || e.wtag&(tagEpochOne-1) == vpn {
 		e.rtag, e.wtag = 0, 0
@@ -178,9 +207,7 @@ func (h *Hart) FlushPage(va uint64) {
 	}
 }
 
-// FlushICache drops every decoded instruction (fence.i, or a remote fence.i
-// from the kernel).
-func (h *Hart) FlushICache() {
+func (h *Hart) flushICache() {
 	clear(h.code)
 	clear(h.itlb[:])
 }
@@ -201,16 +228,17 @@ const (
 	FlushICacheKind                  // decoded instructions (remote fence.i)
 )
 
+// apply performs a flush request; the caller holds mu or runs the hart.
 func (h *Hart) apply(r flushReq) {
 	switch r.kind {
 	case FlushAllKind:
-		h.FlushAll()
+		h.flushAll()
 	case FlushPageKind:
-		h.FlushPage(r.arg)
+		h.flushPage(r.arg)
 	case FlushASIDKind:
-		h.FlushASID(uint16(r.arg))
+		h.flushASID(uint16(r.arg))
 	case FlushICacheKind:
-		h.FlushICache()
+		h.flushICache()
 	}
 }
 
@@ -230,6 +258,19 @@ func (h *Hart) RequestFlush(kind FlushKind, arg uint64) {
 	h.irq.Or(irqFlush)
 	for h.running && len(h.flushes) > 0 {
 		h.cond.Wait()
+	}
+}
+
+// RequestFlushIf is RequestFlush for a hart whose current satp is satp;
+// other harts are left alone (their TLBs hold nothing of that address
+// space, since changing satp flushes). It is the shoot-down a kernel does
+// after changing one address space's page tables.
+func (h *Hart) RequestFlushIf(satp uint64, kind FlushKind, arg uint64) {
+	h.mu.Lock()
+	match := h.satp == satp
+	h.mu.Unlock()
+	if match {
+		h.RequestFlush(kind, arg)
 	}
 }
 

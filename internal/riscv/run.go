@@ -447,7 +447,7 @@ func (h *Hart) execute(pc, budget uint64) (Trap, uint64) {
 					h.fenceVar.Add(1) // a locked instruction: a full barrier
 				}
 			case opFENCEI:
-				h.FlushICache()
+				h.flushICache()
 				pc = vbase + idx*2 + uint64(in.len)*2
 				break inner
 			case opECALL:

@@ -208,7 +208,7 @@ func mapZero(pt *mm.PageTable, ft *mm.FrameTable, va, perm uint64) error {
 	if pte, ok := pt.Lookup(va); ok {
 		return pt.Map(va, pte>>10<<12, pte&0x3ff|perm)
 	}
-	pa, err := ft.Alloc()
+	pa, err := ft.Alloc(mm.FrameUser)
 	if err != nil {
 		return fmt.Errorf("loading: %w", err)
 	}
