@@ -15,8 +15,11 @@ import (
 	"strings"
 	"time"
 
+	"sos/internal/abi"
+	"sos/internal/boot"
+	"sos/internal/linux"
+	"sos/internal/loader"
 	"sos/internal/riscv"
-	"sos/internal/runner"
 )
 
 func main() {
@@ -24,8 +27,9 @@ func main() {
 }
 
 const usage = `usage:
-  sos run [-mem SIZE] [-sv39] [-env K=V]... PROG [ARGS...]
-  sos bench cpu [-n RUNS] [-qemu PATH]
+  sos run [-smp N] [-mem SIZE] [-sv39] [-env K=V]... [-strace] [-stats] PROG [ARGS...]
+  sos bench cpu [-n RUNS] [-scale N] [-only a,b]
+  sos syscalls            the system-call compatibility table (Markdown)
 `
 
 func sos(args []string, stdout, stderr io.Writer) int {
@@ -38,6 +42,9 @@ func sos(args []string, stdout, stderr io.Writer) int {
 		return cmdRun(args[1:], stdout, stderr)
 	case "bench":
 		return cmdBench(args[1:], stdout, stderr)
+	case "syscalls":
+		fmt.Fprint(stdout, linux.New().CompatibilityTable())
+		return 0
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -61,8 +68,10 @@ func (e *envFlag) Set(v string) error {
 func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	mem := fs.String("mem", "256M", "guest memory size (K, M or G suffix)")
+	mem := fs.String("mem", "512M", "guest memory size (K, M or G suffix)")
+	smp := fs.Int("smp", 2, "number of harts")
 	sv39 := fs.Bool("sv39", false, "use Sv39 page tables instead of Sv48")
+	strace := fs.Bool("strace", false, "print every system call with its arguments and result")
 	stats := fs.Bool("stats", false, "print instructions retired and the instruction rate on exit")
 	var env envFlag
 	fs.Var(&env, "env", "set an environment variable for the program (repeatable)")
@@ -70,7 +79,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprint(stderr, "sos run: no program given (booting a shell comes with the kernel)\n", usage)
+		fmt.Fprint(stderr, "sos run: no program given (booting into a shell comes with the shell)\n", usage)
 		return 2
 	}
 	size, err := parseSize(*mem)
@@ -78,22 +87,63 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sos run: -mem: %v\n", err)
 		return 2
 	}
-	cfg := runner.Config{MemSize: size, Stdout: stdout, Stderr: stderr, Env: env}
-	if *sv39 {
-		cfg.Mode = riscv.SatpSv39
-	}
 	prog := fs.Arg(0)
-	start := time.Now()
-	res, err := runner.RunFile(prog, fs.Args(), cfg)
+	path, err := boot.HostPath(prog)
 	if err != nil {
 		fmt.Fprintf(stderr, "sos: %s: %v\n", prog, err)
 		return 126
 	}
+	cfg := boot.Config{Harts: *smp, MemSize: size, Sv39: *sv39, Stdin: os.Stdin, Stdout: stdout, Stderr: stderr}
+	if *strace {
+		cfg.Strace = stderr
+	}
+	sys, err := boot.New(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "sos: %v\n", err)
+		return 1
+	}
+	defer sys.Close()
+	start := time.Now()
+	status, err := sys.Run(path, fs.Args(), append(defaultEnv(), env...))
+	if err != nil {
+		fmt.Fprintf(stderr, "sos: %s: %v\n", prog, describeStartError(path, err))
+		return 126
+	}
+	if msg := boot.Describe(status); msg != "" {
+		fmt.Fprintf(stderr, "sos: %s: %s\n", prog, msg)
+	}
 	if *stats {
 		d := time.Since(start)
-		fmt.Fprintf(stderr, "sos: %d instructions in %.3fs (%.0f million/s)\n", res.Instret, d.Seconds(), float64(res.Instret)/d.Seconds()/1e6)
+		n := sys.Kernel.Instret()
+		fmt.Fprintf(stderr, "sos: %d instructions in %.3fs (%.0f million/s), %d system calls\n", n, d.Seconds(), float64(n)/d.Seconds()/1e6, sys.Linux.Calls())
 	}
-	return res.ExitCode
+	return boot.ExitCode(status)
+}
+
+// defaultEnv is the environment programs start with, before -env.
+func defaultEnv() []string {
+	env := []string{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp", "USER=user", "LOGNAME=user", "LANG=C.UTF-8"}
+	if term := os.Getenv("TERM"); term != "" {
+		env = append(env, "TERM="+term)
+	}
+	return env
+}
+
+// describeStartError explains why a program could not start: for a file
+// that is not a loadable executable it says what is wrong with it, as the
+// loader sees it.
+func describeStartError(path string, err error) error {
+	if !errors.Is(err, abi.ENOEXEC) {
+		return err
+	}
+	b, rerr := os.ReadFile(path)
+	if rerr != nil {
+		return err
+	}
+	if _, perr := loader.Parse(b); perr != nil {
+		return perr
+	}
+	return err
 }
 
 // parseSize parses a byte count with an optional K, M or G suffix.

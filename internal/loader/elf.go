@@ -39,10 +39,11 @@ var ErrDynamic = errors.New("needs a dynamic loader; build with -static")
 // Segment is a PT_LOAD segment: Filesz bytes of Data at Vaddr, followed by
 // zeros up to Memsz.
 type Segment struct {
-	Vaddr uint64
-	Memsz uint64
-	Flags uint32 // PF_R, PF_W, PF_X
-	Data  []byte // the file contents, len(Data) == Filesz
+	Vaddr  uint64
+	Memsz  uint64
+	Flags  uint32 // PF_R, PF_W, PF_X
+	Offset uint64 // file offset of Data
+	Data   []byte // the file contents, len(Data) == Filesz
 }
 
 // Program is a parsed executable.
@@ -121,7 +122,7 @@ func Parse(b []byte) (*Program, error) {
 			if vaddr%4096 != off%4096 {
 				return nil, fmt.Errorf("bad ELF segment %d: address %#x and offset %#x differ modulo the page size", i, vaddr, off)
 			}
-			p.Segments = append(p.Segments, Segment{Vaddr: vaddr, Memsz: memsz, Flags: flags & 7, Data: b[off : off+filesz]})
+			p.Segments = append(p.Segments, Segment{Vaddr: vaddr, Memsz: memsz, Flags: flags & 7, Offset: off, Data: b[off : off+filesz]})
 			p.End = max(p.End, vaddr+memsz)
 			if !hasPhdr && phoff >= off && phoff+p.Phnum*phdrSize <= off+filesz {
 				phdrSeg = vaddr + (phoff - off)

@@ -50,9 +50,30 @@ func (p Prot) String() string {
 	return string(b)
 }
 
-// Backing is the file behind a file mapping.
+// Backing is the file behind a file mapping. If it also implements
+// RefCounted, every region holding it owns one reference: Map takes over
+// the caller's, and splitting, forking and unmapping regions add and drop
+// references.
 type Backing interface {
 	io.ReaderAt
+}
+
+// RefCounted is implemented by backings that must be released.
+type RefCounted interface {
+	IncRef()
+	DecRef()
+}
+
+func holdBacking(r *Region) {
+	if rc, ok := r.File.(RefCounted); ok {
+		rc.IncRef()
+	}
+}
+
+func dropBacking(r *Region) {
+	if rc, ok := r.File.(RefCounted); ok {
+		rc.DecRef()
+	}
 }
 
 // Mapping describes a region to create.
@@ -326,6 +347,7 @@ func (as *AddressSpace) unmapLocked(start, end uint64) {
 	as.dropPages(start, end)
 	for _, r := range gone {
 		as.putObject(r)
+		dropBacking(r)
 	}
 }
 
@@ -342,6 +364,7 @@ func (as *AddressSpace) split(va uint64) {
 		tail.Offset += delta
 		if tail.FileSize > delta {
 			tail.FileSize -= delta
+			holdBacking(&tail)
 		} else {
 			tail.FileSize = 0
 			tail.File = nil // all zeros from here
@@ -664,6 +687,7 @@ func (as *AddressSpace) Fork() (*AddressSpace, error) {
 			c.obj.refs++
 			c.obj.mu.Unlock()
 		}
+		holdBacking(&c)
 		child.regions = append(child.regions, &c)
 	}
 	var werr error
@@ -719,6 +743,7 @@ func (as *AddressSpace) releaseLocked() {
 	})
 	for _, r := range as.regions {
 		as.putObject(r)
+		dropBacking(r)
 	}
 	as.regions = nil
 	as.rss = 0
@@ -881,4 +906,22 @@ func (as *AddressSpace) BrkStart() uint64 {
 	as.mu.Lock()
 	defer as.mu.Unlock()
 	return as.brkStart
+}
+
+// MapFrame maps one existing frame (the kernel's signal trampoline) at va,
+// shared by every address space that maps it: a region over a shared
+// object that holds the frame.
+func (as *AddressSpace) MapFrame(va, pa uint64, prot Prot, name string) error {
+	if va%riscv.PageSize != 0 {
+		return abi.EINVAL
+	}
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	if as.overlaps(va, va+riscv.PageSize) {
+		return abi.EEXIST
+	}
+	as.ft.IncRef(pa) // the object's reference
+	obj := &sharedObject{pages: map[uint64]uint64{0: pa}, refs: 1}
+	as.insert(&Region{Start: va, End: va + riscv.PageSize, Mapping: Mapping{Prot: prot, Shared: true, Name: name}, obj: obj})
+	return nil
 }

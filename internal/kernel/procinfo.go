@@ -1,0 +1,230 @@
+package kernel
+
+import (
+	"fmt"
+	"sort"
+
+	"sos/internal/abi"
+	"sos/internal/fs/procfs"
+	"sos/internal/vfs"
+)
+
+// The kernel as /proc sees it: an implementation of procfs.Kernel.
+
+// ProcFS returns the view of the kernel that procfs reads.
+func (k *Kernel) ProcFS() procfs.Kernel { return procView{k} }
+
+type procView struct{ k *Kernel }
+
+func (v procView) Processes() []int {
+	var pids []int
+	for _, p := range v.k.Processes() {
+		pids = append(pids, p.pid)
+	}
+	return pids
+}
+
+func (v procView) Process(pid int) (procfs.Process, bool) {
+	p := v.k.Process(pid)
+	if p == nil {
+		return nil, false
+	}
+	return procProcess{p}, true
+}
+
+func (v procView) System() procfs.System {
+	k := v.k
+	used, free := k.frames.Stats()
+	total := uint64(used+free) * 4096
+	running, _ := k.sched.Load()
+	busy := 0
+	for _, tid := range running {
+		if tid != 0 {
+			busy++
+		}
+	}
+	k.mu.Lock()
+	threads := len(k.tasks)
+	last := k.nextPID - 1
+	k.mu.Unlock()
+	mmu := "sv48"
+	if k.cfg.Mode == 8 {
+		mmu = "sv39"
+	}
+	return procfs.System{
+		Uptime:   k.Monotonic(),
+		BootTime: k.boot,
+		Harts:    len(k.mach.Harts),
+		MMU:      mmu,
+		Memory: procfs.Memory{
+			Total: total, Free: uint64(free) * 4096, Available: uint64(free) * 4096,
+		},
+		ContextSwitches: k.sched.Switches(),
+		Running:         busy,
+		Threads:         threads,
+		LastPID:         last,
+		Hostname:        k.cfg.Hostname,
+		OSRelease:       "6.6.0-sos",
+		Version:         "#1 SMP SOS",
+		PIDMax:          pidMax,
+	}
+}
+
+func (v procView) Mounts() []procfs.Mount {
+	var out []procfs.Mount
+	for i, m := range v.k.cfg.Namespace.Mounts() {
+		opts := "rw"
+		if m.ReadOnly {
+			opts = "ro"
+		}
+		out = append(out, procfs.Mount{ID: i + 1, ParentID: max(i, 1), Root: "/", Point: m.Path, Type: m.FSType, Source: m.Source, Options: opts, FSOptions: opts})
+	}
+	return out
+}
+
+type procProcess struct{ p *Process }
+
+func stateLetter(p *Process, t *Task) byte {
+	switch {
+	case p.Zombie():
+		return 'Z'
+	case t == nil:
+		return 'S'
+	case t.State() == TaskStopped || p.Stopped():
+		return 'T'
+	case t.State() == TaskSleeping:
+		return 'S'
+	}
+	return 'R'
+}
+
+func (pp procProcess) Status() procfs.Status {
+	p := pp.p
+	_, _, _, name := p.Info()
+	var ppid int
+	if parent := p.Parent(); parent != nil {
+		ppid = parent.pid
+	}
+	leader := p.Leader()
+	s := procfs.Status{
+		Name: name, State: stateLetter(p, leader),
+		PPID: ppid, PGID: p.PGID(), SID: p.SID(),
+		Umask:     0o022,
+		UIDs:      [4]uint32{1000, 1000, 1000, 1000},
+		GIDs:      [4]uint32{1000, 1000, 1000, 1000},
+		Threads:   len(p.Threads()),
+		StartTime: p.StartTime(),
+	}
+	s.UTime, s.STime = p.CPUTime()
+	s.CUTime, s.CSTime = p.ChildrenCPUTime()
+	if as := p.MM(); as != nil {
+		vsize, rss := as.Usage()
+		s.VmSize, s.VmPeak, s.VmRSS, s.VmHWM = vsize, vsize, uint64(rss)*4096, uint64(rss)*4096
+		s.RssAnon = s.VmRSS
+	}
+	if leader != nil {
+		s.Processor = leader.Hart()
+		p.sigMu.Lock()
+		s.SigBlk = uint64(leader.sigMask)
+		s.SigPnd = uint64(leader.pending.set)
+		s.ShdPnd = uint64(p.pending.set)
+		for i, a := range p.handlers.acts {
+			switch a.Handler {
+			case abi.SIG_IGN:
+				s.SigIgn |= 1 << i
+			case abi.SIG_DFL:
+			default:
+				s.SigCgt |= 1 << i
+			}
+		}
+		p.sigMu.Unlock()
+		if fds := leader.FDs(); fds != nil {
+			s.FDSize = fds.Limit()
+		}
+	}
+	if p.Zombie() {
+		p.k.mu.Lock()
+		s.ExitCode = p.status
+		p.k.mu.Unlock()
+	}
+	s.ExitSignal = int(abi.SIGCHLD)
+	return s
+}
+
+func (pp procProcess) Threads() []procfs.Thread {
+	p := pp.p
+	_, _, _, name := p.Info()
+	threads := p.Threads()
+	sort.Slice(threads, func(i, j int) bool { return threads[i].tid < threads[j].tid })
+	var out []procfs.Thread
+	for _, t := range threads {
+		u, s := t.CPUTime()
+		out = append(out, procfs.Thread{TID: t.tid, Name: name, State: stateLetter(p, t), UTime: u, STime: s, Processor: t.Hart()})
+	}
+	return out
+}
+
+func (pp procProcess) Cmdline() []string {
+	if pp.p.Zombie() {
+		return nil
+	}
+	_, args, _, _ := pp.p.Info()
+	return args
+}
+
+func (pp procProcess) Environ() []string {
+	_, _, env, _ := pp.p.Info()
+	return env
+}
+
+func (pp procProcess) Exe() string {
+	if pp.p.Zombie() {
+		return ""
+	}
+	exe, _, _, _ := pp.p.Info()
+	return exe
+}
+
+func (pp procProcess) Cwd() string {
+	if t := pp.p.Leader(); t != nil {
+		if fs := t.FS(); fs != nil {
+			if cwd, err := fs.Getcwd(); err == nil {
+				return cwd
+			}
+		}
+	}
+	return "/"
+}
+
+func (pp procProcess) Root() string { return "/" }
+
+func (pp procProcess) Maps() []procfs.Mapping {
+	as := pp.p.MM()
+	if as == nil {
+		return nil
+	}
+	var out []procfs.Mapping
+	for _, r := range as.Regions() {
+		out = append(out, procfs.Mapping{
+			Start: r.Start, End: r.End, Prot: uint32(r.Prot), Shared: r.Shared,
+			Offset: r.Offset, Dev: r.Dev, Inode: r.Ino, Name: r.Name,
+		})
+	}
+	return out
+}
+
+func (pp procProcess) FDs() []procfs.FD {
+	fds := pp.p.FDs()
+	if fds == nil {
+		return nil
+	}
+	var out []procfs.FD
+	fds.Each(func(fd int, f *vfs.File, cloexec bool) {
+		target := fmt.Sprintf("anon_inode:[%d]", fd)
+		if d := f.Dentry(); d != nil {
+			target = d.Path()
+		}
+		out = append(out, procfs.FD{Num: fd, Target: target, Flags: f.Flags()})
+	})
+	return out
+}
