@@ -15,7 +15,7 @@ import (
 // interpreter loop.
 func (h *Hart) rptr(va, size uint64) unsafe.Pointer {
 	e := &h.tlb[tlbIndex(va>>pageShift)]
-	if e.rtag == va>>pageShift|h.epoch && va&(PageSize-1) <= PageSize-size {
+	if e.rtag == va>>pageShift && va&(PageSize-1) <= PageSize-size {
 		return unsafe.Add(e.host, va&(PageSize-1))
 	}
 	return nil
@@ -25,7 +25,7 @@ func (h *Hart) rptr(va, size uint64) unsafe.Pointer {
 // dirty, and of a page that holds no decoded instructions.
 func (h *Hart) wptr(va, size uint64) unsafe.Pointer {
 	e := &h.tlb[tlbIndex(va>>pageShift)]
-	if e.wtag == va>>pageShift|h.epoch && va&(PageSize-1) <= PageSize-size {
+	if e.wtag == va>>pageShift && va&(PageSize-1) <= PageSize-size {
 		return unsafe.Add(e.host, va&(PageSize-1))
 	}
 	return nil
@@ -43,9 +43,9 @@ func (h *Hart) fill(va uint64, acc Access) (uint64, Cause, bool) {
 	pa := t.PA &^ (PageSize - 1)
 	i := tlbIndex(vpn)
 	e := &h.tlb[i]
-	*e = tlbEntry{host: m.hostPage(pa)}
+	*e = tlbEntry{rtag: noTag, wtag: noTag, host: m.hostPage(pa)}
 	h.tinfo[i] = tlbInfo{pa: pa}
-	tag := vpn | h.epoch
+	tag := vpn
 	if t.PTE&PteR != 0 {
 		e.rtag = tag
 	}

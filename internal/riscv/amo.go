@@ -13,13 +13,23 @@ import (
 // programs cannot tell apart from an SC that happened first.
 
 // atomicPtr translates va for an atomic access of size bytes, returning
-// the host pointer and physical address.
+// the host pointer and physical address: through the TLB when it holds
+// the page, else by a walk that fills it.
 func (h *Hart) atomicPtr(va, size uint64, acc Access) (unsafe.Pointer, uint64, Cause, bool) {
 	if va&(size-1) != 0 {
 		if acc == Read {
 			return nil, 0, LoadMisaligned, false
 		}
 		return nil, 0, StoreMisaligned, false
+	}
+	var p unsafe.Pointer
+	if acc == Read {
+		p = h.rptr(va, size)
+	} else {
+		p = h.wptr(va, size)
+	}
+	if p != nil {
+		return p, h.tinfo[tlbIndex(va>>pageShift)].pa | va&(PageSize-1), 0, true
 	}
 	pa, cause, ok := h.fill(va, acc)
 	if !ok {

@@ -26,6 +26,15 @@ type codePage struct {
 	insts [slotsPerPage + 1]inst
 	ppi   uint64 // physical page index (Memory-relative), ^0 for scratch
 	gen   uint32 // Memory.gen[ppi] when decoded
+	// cross caches the decoded 32-bit instruction that starts in the
+	// page's last halfword and ends in the next page, valid while that
+	// next page is the frame cross.ppi at generation cross.gen.
+	cross struct {
+		valid bool
+		ppi   uint64
+		gen   uint32
+		in    inst
+	}
 }
 
 func newCodePage(ppi uint64) *codePage {
@@ -37,6 +46,7 @@ func newCodePage(ppi uint64) *codePage {
 // reset forgets every decoded slot.
 func (cp *codePage) reset(gen uint32) {
 	clear(cp.insts[:slotsPerPage])
+	cp.cross.valid = false
 	cp.gen = gen
 }
 
@@ -75,7 +85,7 @@ func (h *Hart) codePageFor(ppi uint64) *codePage {
 	pa := m.base + ppi<<pageShift
 	for i := range h.tinfo {
 		if h.tinfo[i].pa == pa {
-			h.tlb[i].wtag = 0
+			h.tlb[i].wtag = noTag
 		}
 	}
 	return cp
@@ -86,7 +96,7 @@ func (h *Hart) codePageFor(ppi uint64) *codePage {
 func (h *Hart) fetchPage(pc uint64) (*codePage, Cause, bool) {
 	vpn := pc >> pageShift
 	e := &h.itlb[vpn%itlbSize]
-	if e.tag == vpn|h.epoch && e.cp.valid(h.mem) {
+	if e.tag == vpn && e.cp.valid(h.mem) {
 		return e.cp, 0, true
 	}
 	t, cause, ok := Translate(h.mem, h.satp, pc, Exec)
@@ -94,7 +104,7 @@ func (h *Hart) fetchPage(pc uint64) (*codePage, Cause, bool) {
 		return nil, cause, false
 	}
 	cp := h.codePageFor((t.PA - h.mem.base) >> pageShift)
-	*e = itlbEntry{tag: vpn | h.epoch, cp: cp}
+	*e = itlbEntry{tag: vpn, cp: cp}
 	if t.Level > 0 {
 		size := uint64(PageSize) << (9 * uint(t.Level))
 		e.vbase, e.size = pc&^(size-1), size
@@ -119,10 +129,9 @@ func (h *Hart) fetchParcel(pc uint64) (uint16, Cause, bool) {
 // because the next page's mapping may change.
 func (h *Hart) decodeSlot(cp *codePage, vbase uint64, slot uint64) (*codePage, Trap, bool) {
 	pc := vbase + slot*2
-	lo, cause, ok := h.fetchParcel(pc)
-	if !ok {
-		return nil, Trap{Cause: cause, PC: pc, Tval: pc}, false
-	}
+	// cp is the page holding pc, so its bytes are read by physical address.
+	base := h.mem.base + cp.ppi<<pageShift
+	lo := uint16(h.mem.read(base+slot*2, 2))
 	if lo&3 != 3 {
 		in := decode16(lo)
 		setTarget(&in, slot)
@@ -130,19 +139,26 @@ func (h *Hart) decodeSlot(cp *codePage, vbase uint64, slot uint64) (*codePage, T
 		return cp, Trap{}, true
 	}
 	if slot < slotsPerPage-1 {
-		hi, _, _ := h.fetchParcel(pc + 2) // same page: cannot fault
+		hi := uint16(h.mem.read(base+slot*2+2, 2))
 		in := decode32(uint32(lo) | uint32(hi)<<16)
 		setTarget(&in, slot)
 		cp.insts[slot] = in
 		return cp, Trap{}, true
 	}
-	// The instruction straddles two pages.
-	hi, cause, ok := h.fetchParcel(pc + 2)
+	// The instruction straddles two pages. Its decoded form is cached in
+	// cp, keyed by the frame and generation of the second page.
+	cp2, cause, ok := h.fetchPage(pc + 2)
 	if !ok {
 		return nil, Trap{Cause: cause, PC: pc, Tval: pc + 2}, false
 	}
+	c := &cp.cross
+	if !c.valid || c.ppi != cp2.ppi || c.gen != cp2.gen {
+		hi := uint16(h.mem.read(h.mem.base+cp2.ppi<<pageShift, 2))
+		c.in = decode32(uint32(lo) | uint32(hi)<<16)
+		c.valid, c.ppi, c.gen = true, cp2.ppi, cp2.gen
+	}
 	s := h.scratch
-	s.insts[0] = decode32(uint32(lo) | uint32(hi)<<16)
+	s.insts[0] = c.in
 	s.insts[1] = inst{op: opExit}
 	s.insts[2] = inst{op: opExit}
 	return s, Trap{}, true

@@ -45,7 +45,6 @@ type Hart struct {
 	tlb   [tlbSize]tlbEntry
 	tinfo [tlbSize]tlbInfo
 	itlb  [itlbSize]itlbEntry
-	epoch uint64 // TLB tag generation, in bits 52..63 of every tag
 	// superEntries counts TLB entries filled from superpage leaves since
 	// the last full flush; while it is zero, flushing one address needs
 	// to look at one entry only.
@@ -71,7 +70,9 @@ type Hart struct {
 const (
 	tlbSize     = 1024
 	itlbSize    = 256
-	tagEpochOne = 1 << 52 // tags are vpn | epoch; a vpn has at most 52 bits
+	// noTag marks an empty TLB entry: no virtual page number (at most 52
+	// bits) equals it.
+	noTag = ^uint64(0)
 
 	irqFlush     = 1
 	irqInterrupt = 2
@@ -110,7 +111,8 @@ type itlbEntry struct {
 
 // NewHart returns hart number id of a machine with memory mem and clock.
 func NewHart(id int, mem *Memory, clock Clock) *Hart {
-	h := &Hart{ID: id, mem: mem, clock: clock, epoch: tagEpochOne, code: make(map[uint64]*codePage)}
+	h := &Hart{ID: id, mem: mem, clock: clock, code: make(map[uint64]*codePage)}
+	h.flushAll()
 	h.cond.L = &h.mu
 	h.scratch = newCodePage(^uint64(0))
 	return h
@@ -167,15 +169,13 @@ func (h *Hart) locked(f func()) {
 }
 
 func (h *Hart) flushAll() {
-	h.epoch += tagEpochOne
-	h.superEntries = 0
-	if h.epoch == 0 {
-		// The generation wrapped: old tags could match again.
-		clear(h.tlb[:])
-		clear(h.tinfo[:])
-		clear(h.itlb[:])
-		h.epoch = tagEpochOne
+	for i := range h.tlb {
+		h.tlb[i].rtag, h.tlb[i].wtag = noTag, noTag
 	}
+	for i := range h.itlb {
+		h.itlb[i].tag = noTag
+	}
+	h.superEntries = 0
 }
 
 func (h *Hart) flushASID(asid uint16) {
@@ -186,30 +186,32 @@ func (h *Hart) flushASID(asid uint16) {
 
 func (h *Hart) flushPage(va uint64) {
 	vpn := va >> pageShift
-	if e := &h.tlb[tlbIndex(vpn)]; e.rtag&(tagEpochOne-1) == vpn || e.wtag&(tagEpochOne-1) == vpn {
-		e.rtag, e.wtag = 0, 0
+	if e := &h.tlb[tlbIndex(vpn)]; e.rtag == vpn || e.wtag == vpn {
+		e.rtag, e.wtag = noTag, noTag
 	}
-	if e := &h.itlb[vpn%itlbSize]; e.tag&(tagEpochOne-1) == vpn {
-		e.tag = 0
+	if e := &h.itlb[vpn%itlbSize]; e.tag == vpn {
+		e.tag = noTag
 	}
 	if h.superEntries == 0 {
 		return
 	}
 	for i := range h.tinfo {
 		if e := &h.tinfo[i]; e.size != 0 && va-e.vbase < e.size {
-			h.tlb[i].rtag, h.tlb[i].wtag = 0, 0
+			h.tlb[i].rtag, h.tlb[i].wtag = noTag, noTag
 		}
 	}
 	for i := range h.itlb {
 		if e := &h.itlb[i]; e.size != 0 && va-e.vbase < e.size {
-			e.tag = 0
+			e.tag = noTag
 		}
 	}
 }
 
 func (h *Hart) flushICache() {
 	clear(h.code)
-	clear(h.itlb[:])
+	for i := range h.itlb {
+		h.itlb[i] = itlbEntry{tag: noTag}
+	}
 }
 
 // flushReq is a TLB flush asked of a hart by another goroutine.
