@@ -68,8 +68,8 @@ type Hart struct {
 }
 
 const (
-	tlbSize     = 1024
-	itlbSize    = 256
+	tlbSize  = 1024
+	itlbSize = 256
 	// noTag marks an empty TLB entry: no virtual page number (at most 52
 	// bits) equals it.
 	noTag = ^uint64(0)
