@@ -133,6 +133,9 @@ func defaultEnv() []string {
 // that is not a loadable executable it says what is wrong with it, as the
 // loader sees it.
 func describeStartError(path string, err error) error {
+	if st, serr := os.Stat(path); serr == nil && st.IsDir() {
+		return errors.New("is a directory")
+	}
 	if !errors.Is(err, abi.ENOEXEC) {
 		return err
 	}

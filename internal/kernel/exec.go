@@ -131,7 +131,9 @@ func (t *Task) load(pathname string, argv, envp []string, depth int) (*image, er
 	}
 	prog, err := loader.Parse(data)
 	if err != nil {
-		if errors.Is(err, loader.ErrDynamic) {
+		if errors.Is(err, loader.ErrDynamic) && t.mm != nil {
+			// A program's execve: say why, since ENOEXEC alone does not.
+			// (A start from the host reports the error itself.)
 			t.k.LogOnce("dynamic:"+pathname, "%s: %v", pathname, err)
 		}
 		return nil, abi.ENOEXEC

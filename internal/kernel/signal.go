@@ -298,6 +298,7 @@ func (t *Task) forceSignal(info *SigInfo) {
 	}
 	t.pending.add(info)
 	p.sigMu.Unlock()
+	t.attention.Store(true)
 }
 
 // groupExit makes every thread of p exit with status.
@@ -326,6 +327,7 @@ func (k *Kernel) groupExit(p *Process, status int) {
 func (t *Task) handleSignals() bool {
 	p := t.proc
 	for {
+		t.attention.Store(false)
 		if t.exitNow.Load() {
 			t.exit(0, false)
 			return false
@@ -392,6 +394,7 @@ func (t *Task) handleSignals() bool {
 			t.k.groupExit(p, signalStatus(abi.SIGSEGV, true))
 			continue
 		}
+		t.attention.Store(true) // more may be pending: look again next time
 		return true
 	}
 }
@@ -554,6 +557,7 @@ func (t *Task) SigReturn() error {
 	p.sigMu.Lock()
 	t.sigMask = abi.SigSet(le.Uint64(uc[ucSigmask:])) &^ abi.UnblockableSignals
 	p.sigMu.Unlock()
+	t.attention.Store(true)
 	// Restore the alternate stack setting, as Linux does.
 	alt := SigStack{SP: le.Uint64(uc[ucStack:]), Flags: int32(le.Uint32(uc[ucStack+8:])) &^ abi.SS_ONSTACK, Size: le.Uint64(uc[ucStack+16:])}
 	_ = t.SetAltStack(&alt)
@@ -615,6 +619,7 @@ func (t *Task) SetSigMask(how int, set abi.SigSet) (abi.SigSet, error) {
 	}
 	t.sigMask &^= abi.UnblockableSignals
 	p.sigMu.Unlock()
+	t.attention.Store(true) // a pending signal may now be deliverable
 	return old, nil
 }
 
@@ -634,6 +639,7 @@ func (t *Task) SigSuspend(mask abi.SigSet) error {
 	t.savedMask, t.hasSavedMask = t.sigMask, true
 	t.sigMask = mask &^ abi.UnblockableSignals
 	p.sigMu.Unlock()
+	t.attention.Store(true)
 	for {
 		if err := t.Block(nil, nil); err != nil {
 			return abi.ERESTARTNOHAND
@@ -649,6 +655,7 @@ func (t *Task) SetTemporaryMask(mask abi.SigSet) {
 	t.savedMask, t.hasSavedMask = t.sigMask, true
 	t.sigMask = mask &^ abi.UnblockableSignals
 	p.sigMu.Unlock()
+	t.attention.Store(true)
 }
 
 // RestoreMask undoes SetTemporaryMask if no signal handler ran meanwhile
@@ -660,6 +667,7 @@ func (t *Task) RestoreMask() {
 		t.sigMask, t.hasSavedMask = t.savedMask, false
 	}
 	p.sigMu.Unlock()
+	t.attention.Store(true)
 }
 
 // SigTimedWait waits for one of the signals in set (rt_sigtimedwait),
@@ -691,6 +699,7 @@ func (t *Task) SigTimedWait(set abi.SigSet, deadline *time.Duration) (*SigInfo, 
 		t.sigMask = saved
 		arrived := (t.pending.set|p.pending.set)&set != 0
 		p.sigMu.Unlock()
+		t.attention.Store(true)
 		switch {
 		case arrived:
 			continue

@@ -49,6 +49,10 @@ type Task struct {
 	// exitNow is set when the task must exit at its next chance (group
 	// exit, SIGKILL, exec by another thread).
 	exitNow atomic.Bool
+	// attention is set whenever something may change what happens on the
+	// way back to user mode (a signal queued or unblocked, a stop, an
+	// exit); while it is clear, the return path skips the signal code.
+	attention atomic.Bool
 
 	// Scheduling, guarded by Scheduler.mu.
 	affinity uint64
@@ -183,22 +187,24 @@ func (t *Task) run() {
 			t.exit(0, false)
 			return
 		}
-		if !t.handleSignals() {
-			return // the task exited
+		if t.attention.Load() || t.restarting {
+			if !t.handleSignals() {
+				return // the task exited
+			}
 		}
 		if t.hs == nil {
 			t.hs = t.k.sched.acquire(t)
 		}
 		h := t.hs.hart
 		h.SetSatp(t.mm.Satp())
-		start := time.Now()
 		before := t.ctx.Instret
+		start := time.Now()
 		trap := h.Run(&t.ctx, t.k.cfg.Slice)
-		t.userNS.Add(int64(time.Since(start)))
+		end := time.Now()
+		t.userNS.Add(int64(end.Sub(start)))
 		t.k.instret.Add(t.ctx.Instret - before)
-		sysStart := time.Now()
 		t.handleTrap(trap)
-		t.sysNS.Add(int64(time.Since(sysStart)))
+		t.sysNS.Add(int64(time.Since(end)))
 	}
 }
 
@@ -209,7 +215,12 @@ func (t *Task) handleTrap(trap riscv.Trap) {
 		t.ctx.PC += 4
 		t.origA0 = t.ctx.X[10]
 		t.k.cfg.Personality.Syscall(t)
-		t.restarting = true
+		// Only a result asking for a restart needs the signal code's
+		// attention on the way out.
+		switch abi.Errno(-int64(t.ctx.X[10])) {
+		case abi.ERESTARTSYS, abi.ERESTARTNOINTR, abi.ERESTARTNOHAND, abi.ERESTART_RESTARTBLOCK:
+			t.restarting = true
+		}
 	case riscv.Budget:
 		t.hs = t.k.sched.yield(t, t.hs)
 	case riscv.Interrupted:
@@ -319,6 +330,7 @@ func (t *Task) Interrupted() bool {
 // kick makes the task look at its signals soon: it wakes a blocking wait
 // and interrupts user code running on a hart.
 func (t *Task) kick() {
+	t.attention.Store(true)
 	select {
 	case t.interrupt <- struct{}{}:
 	default:

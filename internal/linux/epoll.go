@@ -2,6 +2,7 @@ package linux
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"sos/internal/abi"
 	"sos/internal/vfs"
@@ -16,6 +17,12 @@ import (
 // registrations are disabled after one report until EPOLL_CTL_MOD.
 type epollFD struct {
 	waiter.Queue // readiness of the epoll instance itself (nested epoll, poll)
+
+	// Lock order: ctlMu, then a file's waiter queue (EventRegister); and
+	// separately mu, then a file's own locks (Readiness). Notification
+	// callbacks run under a file's waiter queue lock, so they take neither
+	// mutex: they only set atomics and poke.
+	ctlMu sync.Mutex // serialises epoll_ctl
 
 	mu        sync.Mutex // guards the fields below
 	interests map[epollKey]*interest
@@ -36,8 +43,8 @@ type interest struct {
 	events   uint32 // requested events and flags
 	data     uint64
 	entry    *waiter.Entry
-	notified bool // a notification arrived since the last report
-	disabled bool // EPOLLONESHOT, reported
+	notified atomic.Bool // a notification arrived since the last report
+	disabled bool        // EPOLLONESHOT, reported
 }
 
 var (
@@ -60,13 +67,16 @@ func (ep *epollFD) Write(vfs.Context, []byte, int64) (int, error) { return 0, ab
 
 // Release drops every registration.
 func (ep *epollFD) Release() {
+	ep.ctlMu.Lock()
+	defer ep.ctlMu.Unlock()
 	ep.mu.Lock()
-	defer ep.mu.Unlock()
-	for _, in := range ep.order {
+	order := ep.order
+	ep.interests, ep.order = nil, nil
+	ep.mu.Unlock()
+	for _, in := range order {
 		in.key.file.EventUnregister(in.entry)
 		in.key.file.DecRef()
 	}
-	ep.interests, ep.order = nil, nil
 }
 
 // Readiness: an epoll instance is readable when a wait would report.
@@ -77,7 +87,7 @@ func (ep *epollFD) Readiness(mask waiter.EventMask) waiter.EventMask {
 	ep.mu.Lock()
 	defer ep.mu.Unlock()
 	for _, in := range ep.order {
-		if ep.readyLocked(in) != 0 {
+		if ep.readyLocked(in, in.notified.Load()) != 0 {
 			return waiter.EventIn
 		}
 	}
@@ -97,38 +107,45 @@ const epollFlags = abi.EPOLLET | abi.EPOLLONESHOT | abi.EPOLLEXCLUSIVE | abi.EPO
 // ctl implements epoll_ctl.
 func (ep *epollFD) ctl(op, fd int, f *vfs.File, events uint32, data uint64) error {
 	key := epollKey{fd, f}
+	ep.ctlMu.Lock()
+	defer ep.ctlMu.Unlock()
 	ep.mu.Lock()
-	defer ep.mu.Unlock()
 	in := ep.interests[key]
+	mask := waiter.EventMask(events&^uint32(epollFlags)) | waiter.EventErr | waiter.EventHUp
 	switch op {
 	case abi.EPOLL_CTL_ADD:
 		if in != nil {
+			ep.mu.Unlock()
 			return abi.EEXIST
 		}
 		in = &interest{key: key, events: events, data: data}
-		mask := waiter.EventMask(events&^uint32(epollFlags)) | waiter.EventErr | waiter.EventHUp
 		in.entry = &waiter.Entry{Mask: mask, Callback: func(waiter.EventMask) {
-			ep.mu.Lock()
-			in.notified = true
-			ep.mu.Unlock()
+			in.notified.Store(true)
 			ep.poke()
 		}}
+		in.notified.Store(true) // report readiness that exists already
 		f.IncRef()
 		ep.interests[key] = in
 		ep.order = append(ep.order, in)
-		in.notified = true // report readiness that exists already
+		ep.mu.Unlock()
 		f.EventRegister(in.entry)
 	case abi.EPOLL_CTL_MOD:
 		if in == nil {
+			ep.mu.Unlock()
 			return abi.ENOENT
 		}
-		in.events, in.data, in.disabled, in.notified = events, data, false, true
-		in.entry.Mask = waiter.EventMask(events&^uint32(epollFlags)) | waiter.EventErr | waiter.EventHUp
+		in.events, in.data, in.disabled = events, data, false
+		in.notified.Store(true)
+		ep.mu.Unlock()
+		// Re-register so the queue sees the new mask.
+		f.EventUnregister(in.entry)
+		in.entry.Mask = mask
+		f.EventRegister(in.entry)
 	case abi.EPOLL_CTL_DEL:
 		if in == nil {
+			ep.mu.Unlock()
 			return abi.ENOENT
 		}
-		f.EventUnregister(in.entry)
 		delete(ep.interests, key)
 		for i, x := range ep.order {
 			if x == in {
@@ -136,21 +153,26 @@ func (ep *epollFD) ctl(op, fd int, f *vfs.File, events uint32, data uint64) erro
 				break
 			}
 		}
+		ep.mu.Unlock()
+		f.EventUnregister(in.entry)
 		f.DecRef()
 		return nil
 	default:
+		ep.mu.Unlock()
 		return abi.EINVAL
 	}
 	ep.poke()
 	return nil
 }
 
-// readyLocked returns the events in reports now.
-func (ep *epollFD) readyLocked(in *interest) uint32 {
+// readyLocked returns the events in reports now; notified says whether a
+// notification arrived since the last report (edge-triggered
+// registrations report only then).
+func (ep *epollFD) readyLocked(in *interest, notified bool) uint32 {
 	if in.disabled {
 		return 0
 	}
-	if in.events&abi.EPOLLET != 0 && !in.notified {
+	if in.events&abi.EPOLLET != 0 && !notified {
 		return 0
 	}
 	mask := waiter.EventMask(in.events&^uint32(epollFlags)) | waiter.EventErr | waiter.EventHUp
@@ -165,15 +187,13 @@ func (ep *epollFD) collect(max int) []epollEvent {
 	n := len(ep.order)
 	for i := 0; i < n && len(out) < max; i++ {
 		in := ep.order[(ep.next+i)%n]
-		r := ep.readyLocked(in)
+		// Take the notification before looking, so one that arrives
+		// meanwhile is not lost.
+		r := ep.readyLocked(in, in.notified.Swap(false))
 		if r == 0 {
-			if in.events&abi.EPOLLET != 0 {
-				in.notified = false
-			}
 			continue
 		}
 		out = append(out, epollEvent{events: r, data: in.data})
-		in.notified = false
 		if in.events&abi.EPOLLONESHOT != 0 {
 			in.disabled = true
 		}

@@ -60,6 +60,7 @@ type Entry struct {
 // Linux is the personality.
 type Linux struct {
 	table map[uint64]*Entry
+	fast  [512]*Entry // table indexed by number, for dispatch
 	// Strace, if set, receives one line per system call.
 	Strace io.Writer
 	calls  atomic.Uint64
@@ -74,6 +75,11 @@ func New() *Linux {
 	for _, d := range [][]def{processCalls, signalCalls, memoryCalls, timeCalls, miscCalls, fileCalls, pollCalls} {
 		for _, e := range d {
 			l.table[e.nr] = &Entry{Name: names[e.nr], Status: e.status, Note: e.note, Fn: e.fn, Strace: e.strace}
+		}
+	}
+	for nr, e := range l.table {
+		if nr < uint64(len(l.fast)) {
+			l.fast[nr] = e
 		}
 	}
 	return l
@@ -98,7 +104,10 @@ func (l *Linux) Syscall(t *kernel.Task) {
 	nr := regs.X[17]
 	var a Args
 	copy(a[:], regs.X[10:16])
-	e := l.table[nr]
+	var e *Entry
+	if nr < uint64(len(l.fast)) {
+		e = l.fast[nr]
+	}
 	var trace string
 	if l.Strace != nil {
 		trace = l.formatCall(t, nr, e, a)

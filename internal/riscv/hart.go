@@ -132,6 +132,9 @@ func (h *Hart) Satp() uint64 {
 // not tagged with address-space identifiers, so a change of satp flushes
 // it, as an sfence.vma would have to on real hardware without ASIDs.
 func (h *Hart) SetSatp(satp uint64) {
+	if satp == h.satp {
+		return // only the goroutine running the hart writes satp
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if satp != h.satp {
