@@ -6,6 +6,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -122,7 +123,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 
 // defaultEnv is the environment programs start with, before -env.
 func defaultEnv() []string {
-	env := []string{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp", "USER=user", "LOGNAME=user", "LANG=C.UTF-8"}
+	env := []string{"PATH=/bin:/usr/bin:/usr/local/bin", "HOME=/tmp", "USER=user", "LOGNAME=user", "LANG=C.UTF-8"}
 	if term := os.Getenv("TERM"); term != "" {
 		env = append(env, "TERM="+term)
 	}
@@ -136,11 +137,17 @@ func describeStartError(path string, err error) error {
 	if st, serr := os.Stat(path); serr == nil && st.IsDir() {
 		return errors.New("is a directory")
 	}
-	if !errors.Is(err, abi.ENOEXEC) {
-		return err
-	}
 	b, rerr := os.ReadFile(path)
 	if rerr != nil {
+		return err
+	}
+	if errors.Is(err, abi.ENOENT) && bytes.HasPrefix(b, []byte("#!")) {
+		line, _, _ := bytes.Cut(b[2:], []byte("\n"))
+		if f := strings.Fields(string(line)); len(f) > 0 {
+			return fmt.Errorf("bad interpreter %s: %v", f[0], err)
+		}
+	}
+	if !errors.Is(err, abi.ENOEXEC) {
 		return err
 	}
 	if _, perr := loader.Parse(b); perr != nil {

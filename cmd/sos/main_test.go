@@ -47,7 +47,8 @@ func TestRunRejectsBadPrograms(t *testing.T) {
 	for _, tc := range []struct {
 		name, path, want string
 	}{
-		{"text file", write("script", "#!/bin/sh\necho hi\n"), "not an ELF file"},
+		{"text file", write("text", "echo hi\n"), "not an ELF file"},
+		{"script, missing interpreter", write("script", "#!/no/such/shell\necho hi\n"), "bad interpreter /no/such/shell: no such file or directory"},
 		{"empty file", write("empty", ""), "not an ELF file"},
 		{"32-bit RISC-V", rv32, "32-bit ELF file"},
 		{"host binary", host, "not RISC-V"},

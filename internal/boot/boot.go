@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"sos/internal/abi"
@@ -21,6 +22,7 @@ import (
 	"sos/internal/linux"
 	"sos/internal/machine"
 	"sos/internal/riscv"
+	"sos/internal/userland"
 	"sos/internal/vfs"
 	"sos/internal/waiter"
 )
@@ -44,6 +46,10 @@ type Config struct {
 	Log io.Writer
 	// TmpSize bounds /tmp; default a quarter of RAM.
 	TmpSize int64
+	// Bin is the host directory mounted read-only at /bin and /usr/bin:
+	// SOS's own programs. Default: the userland built from package
+	// sos/user (package userland); "none" leaves the host's directories.
+	Bin string
 }
 
 // System is a booted SOS.
@@ -84,6 +90,13 @@ func New(cfg Config) (*System, error) {
 	}
 	if cfg.TmpSize == 0 {
 		cfg.TmpSize = int64(cfg.MemSize / 4)
+	}
+	if cfg.Bin == "" {
+		dir, err := userland.Dir()
+		if err != nil {
+			return nil, fmt.Errorf("boot: %v", err)
+		}
+		cfg.Bin = dir
 	}
 	m, err := machine.New(machine.Config{Harts: cfg.Harts, MemSize: cfg.MemSize})
 	if err != nil {
@@ -129,7 +142,39 @@ func New(cfg Config) (*System, error) {
 			return nil, fmt.Errorf("boot: mounting %s: %v", mt.path, err)
 		}
 	}
+	if cfg.Bin != "none" {
+		if err := s.mountBin(rootFS); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
+}
+
+// mountBin mounts the userland at /bin and /usr/bin, once where one is a
+// symbolic link to the other (as on Debian).
+func (s *System) mountBin(rootFS *vfs.FSContext) error {
+	ns := s.Kernel.Namespace()
+	// Resolve both before mounting: once /usr/bin is covered, resolving
+	// /bin through its link would find the mount's root instead.
+	var at []*vfs.Dentry
+	for _, p := range []string{"/bin", "/usr/bin"} {
+		d, err := ns.Resolve(bootContext{}, rootFS, nil, p, vfs.FollowFinal|vfs.MustBeDir)
+		if err == nil && !slices.Contains(at, d) {
+			at = append(at, d)
+		}
+	}
+	var done []*vfs.Dentry
+	for _, d := range at {
+		node := rofs.New(os.DirFS(s.cfg.Bin), rofs.Options{Dev: vfs.NewAnonDev(), HostMetadata: true})
+		if err := ns.Mount(bootContext{}, d, node, "binfs", vfs.ReadOnly(), vfs.Source("host:"+s.cfg.Bin)); err != nil {
+			return fmt.Errorf("boot: mounting %s: %v", d.Path(), err)
+		}
+		done = append(done, d)
+	}
+	if len(done) == 0 {
+		return fmt.Errorf("boot: the host tree %s has neither /bin nor /usr/bin to mount the userland on", s.cfg.HostRoot)
+	}
+	return nil
 }
 
 // bootContext is the vfs.Context of the boot code.
@@ -146,6 +191,15 @@ func (s *System) Close() { s.Machine.Mem.Close() }
 // the console and its standard output and error the configured writers,
 // waits for it to exit and returns its wait status.
 func (s *System) Run(path string, argv, envp []string) (int, error) {
+	p, err := s.Start(path, argv, envp)
+	if err != nil {
+		return 0, err
+	}
+	return s.Wait(p), nil
+}
+
+// Start starts the program at path as Run does, without waiting for it.
+func (s *System) Start(path string, argv, envp []string) (*kernel.Process, error) {
 	k := s.Kernel
 	ns := k.Namespace()
 	fsctx := vfs.NewFSContext(ns.Root(), ns.Root(), 0o022)
@@ -154,15 +208,15 @@ func (s *System) Run(path string, argv, envp []string) (int, error) {
 		cwd = ns.Root()
 	}
 	if err := s.stage(fsctx, path); err != nil {
-		return 0, err
+		return nil, err
 	}
 	p, err := k.StartIn(cwd, path, argv, envp)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	stdin, err := ns.Open(bootContext{}, fsctx, nil, "/dev/console", abi.O_RDONLY, 0)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	stdout := vfs.NewFile(&hostWriter{w: s.cfg.Stdout}, vfs.NewAnonDentry("host:stdout", &hostWriter{}), abi.O_WRONLY)
 	stderr := vfs.NewFile(&hostWriter{w: s.cfg.Stderr}, vfs.NewAnonDentry("host:stderr", &hostWriter{}), abi.O_WRONLY)
@@ -171,12 +225,27 @@ func (s *System) Run(path string, argv, envp []string) (int, error) {
 	stdout.DecRef()
 	stderr.DecRef()
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	k.Resume(p)
-	status := k.WaitExit(p)
-	k.Reap(p)
-	return status, nil
+	return p, nil
+}
+
+// Wait waits for a process Start started to exit, reaps it and returns
+// its wait status.
+func (s *System) Wait(p *kernel.Process) int {
+	status := s.Kernel.WaitExit(p)
+	s.Kernel.Reap(p)
+	return status
+}
+
+// KillAll sends SIGKILL to every process but init.
+func (s *System) KillAll() {
+	for _, p := range s.Kernel.Processes() {
+		if p != s.Kernel.Init() {
+			s.Kernel.SignalProcess(p, abi.SIGKILL)
+		}
+	}
 }
 
 // stage makes a host program visible in SOS at the same path when a SOS

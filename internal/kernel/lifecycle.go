@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"encoding/binary"
+	"sos/internal/riscv"
 	"time"
 
 	"sos/internal/abi"
@@ -201,6 +202,10 @@ func (k *Kernel) putMM(as *mm.AddressSpace) {
 	}
 	k.mu.Unlock()
 	if last {
+		// Harts keep translations across a change of satp to the same
+		// value, and the next address space may get this one's root
+		// table frame: forget this one's translations first.
+		as.Flush(riscv.FlushAllKind, 0)
 		as.Release()
 	}
 }

@@ -72,12 +72,12 @@ func (v procView) System() procfs.System {
 
 func (v procView) Mounts() []procfs.Mount {
 	var out []procfs.Mount
-	for i, m := range v.k.cfg.Namespace.Mounts() {
+	for _, m := range v.k.cfg.Namespace.Mounts() {
 		opts := "rw"
 		if m.ReadOnly {
 			opts = "ro"
 		}
-		out = append(out, procfs.Mount{ID: i + 1, ParentID: max(i, 1), Root: "/", Point: m.Path, Type: m.FSType, Source: m.Source, Options: opts, FSOptions: opts})
+		out = append(out, procfs.Mount{ID: m.ID, ParentID: m.ParentID, Dev: m.Dev, Root: "/", Point: m.Path, Type: m.FSType, Source: m.Source, Options: opts})
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package linux
 
 import (
+	"io"
 	"time"
 
 	"sos/internal/abi"
@@ -61,6 +62,8 @@ var fileCalls = []def{
 	{436, Supported, sysCloseRange, "ffx", ""},
 	{223, Supported, sysFadvise, "fddd", ""},
 	{71, Supported, sysSendfile, "ffpu", ""},
+	{285, Supported, sysCopyFileRange, "fpfpux", ""},
+	{452, Supported, sysFchmodat2, "fsox", ""},
 }
 
 // maxRW bounds one read or write, as Linux's MAX_RW_COUNT.
@@ -817,6 +820,32 @@ func sysFchmodat(t *kernel.Task, a Args) (uint64, error) {
 	})
 }
 
+func sysFchmodat2(t *kernel.Task, a Args) (uint64, error) {
+	flags := a.Int(3)
+	if flags&^(abi.AT_SYMLINK_NOFOLLOW|abi.AT_EMPTY_PATH) != 0 {
+		return 0, abi.EINVAL
+	}
+	if flags&abi.AT_EMPTY_PATH != 0 {
+		if path, err := readPath(t, a[1]); err == nil && path == "" {
+			return sysFchmod(t, Args{a[0], a[2]})
+		}
+	}
+	mode := uint32(a[2]) & 0o7777
+	follow := flags&abi.AT_SYMLINK_NOFOLLOW == 0
+	return 0, atPath(t, a.Int(0), a[1], func(start *vfs.Dentry, path string) error {
+		if !follow {
+			at, err := t.Kernel().Namespace().Stat(t, t.FS(), start, path, false)
+			if err != nil {
+				return err
+			}
+			if at.Mode&abi.S_IFMT == abi.S_IFLNK {
+				return abi.EOPNOTSUPP // Linux cannot change a link's mode
+			}
+		}
+		return t.Kernel().Namespace().SetAttr(t, t.FS(), start, path, follow, vfs.SetAttr{Mode: &mode})
+	})
+}
+
 func chownAttr(uidArg, gidArg int) vfs.SetAttr {
 	var sa vfs.SetAttr
 	if uidArg != -1 {
@@ -1043,41 +1072,166 @@ func sysSendfile(t *kernel.Task, a Args) (uint64, error) {
 		return 0, err
 	}
 	defer in.DecRef()
-	if !in.Readable() || !out.Writable() {
+	if !in.Readable() || !out.Writable() || out.Flags()&abi.O_APPEND != 0 {
 		return 0, abi.EBADF
 	}
-	var off int64 = -1
-	if a[2] != 0 {
-		v, err := getU64(t, a[2])
+	if a[2] == 0 {
+		return copyBetween(t, in, nil, out, nil, a[3])
+	}
+	v, err := getU64(t, a[2])
+	if err != nil {
+		return 0, err
+	}
+	off := int64(v)
+	if off < 0 {
+		return 0, abi.EINVAL
+	}
+	n, err := copyBetween(t, in, &off, out, nil, a[3])
+	if perr := putU64(t, a[2], uint64(off)); perr != nil && err == nil {
+		return 0, perr
+	}
+	return n, err
+}
+
+// copy_file_range copies between two regular files.
+func sysCopyFileRange(t *kernel.Task, a Args) (uint64, error) {
+	if a[5] != 0 {
+		return 0, abi.EINVAL
+	}
+	in, err := getFile(t, a.Int(0))
+	if err != nil {
+		return 0, err
+	}
+	defer in.DecRef()
+	out, err := getFile(t, a.Int(2))
+	if err != nil {
+		return 0, err
+	}
+	defer out.DecRef()
+	if !in.Readable() || !out.Writable() || out.Flags()&abi.O_APPEND != 0 {
+		return 0, abi.EBADF
+	}
+	for _, f := range []*vfs.File{in, out} {
+		at, err := f.Stat()
 		if err != nil {
 			return 0, err
 		}
-		off = int64(v)
+		if at.Mode&abi.S_IFMT == abi.S_IFDIR {
+			return 0, abi.EISDIR
+		}
+		if at.Mode&abi.S_IFMT != abi.S_IFREG {
+			return 0, abi.EINVAL
+		}
 	}
-	count := min(a[3], maxRW)
-	buf := make([]byte, min(count, 64<<10))
+	var offs [2]*int64
+	for i, va := range []uint64{a[1], a[3]} {
+		if va == 0 {
+			continue
+		}
+		v, err := getU64(t, va)
+		if err != nil {
+			return 0, err
+		}
+		if int64(v) < 0 {
+			return 0, abi.EINVAL
+		}
+		off := int64(v)
+		offs[i] = &off
+	}
+	if in.Dentry() == out.Dentry() {
+		// Overlapping ranges of one file are EINVAL, as on Linux.
+		inOff, outOff := in.Offset(), out.Offset()
+		if offs[0] != nil {
+			inOff = *offs[0]
+		}
+		if offs[1] != nil {
+			outOff = *offs[1]
+		}
+		n := int64(min(a[4], maxRW))
+		if inOff < outOff+n && outOff < inOff+n {
+			return 0, abi.EINVAL
+		}
+	}
+	n, err := copyBetween(t, in, offs[0], out, offs[1], a[4])
+	for i, va := range []uint64{a[1], a[3]} {
+		if offs[i] != nil {
+			if perr := putU64(t, va, uint64(*offs[i])); perr != nil && err == nil {
+				return 0, perr
+			}
+		}
+	}
+	return n, err
+}
+
+// copyBetween copies up to count bytes from in to out through a kernel
+// buffer, at *inOff and *outOff (advanced) or else at the files'
+// offsets. It blocks for input only until the first bytes arrive, and for
+// output as a write would; it returns how much it copied, or the error
+// if that is nothing.
+func copyBetween(t *kernel.Task, in *vfs.File, inOff *int64, out *vfs.File, outOff *int64, count uint64) (uint64, error) {
+	count = min(count, maxRW)
+	buf := make([]byte, min(count, 128<<10))
 	var total uint64
+	result := func(err error) (uint64, error) {
+		if total > 0 {
+			return total, nil
+		}
+		return 0, err
+	}
 	for total < count {
+		// A non-blocking output that cannot take anything now: stop
+		// before reading what could not be written.
+		if out.Flags()&abi.O_NONBLOCK != 0 && out.Readiness(waiter.EventOut) == 0 {
+			return result(abi.EAGAIN)
+		}
 		chunk := buf[:min(uint64(len(buf)), count-total)]
 		var n int
-		if off >= 0 {
-			n, err = in.ReadAt(t, chunk, off)
-			off += int64(n)
-		} else {
-			n, err = in.Read(t, chunk)
+		var err error
+		for {
+			if inOff != nil {
+				n, err = in.ReadAt(t, chunk, *inOff)
+			} else {
+				n, err = in.Read(t, chunk)
+			}
+			if err != abi.EAGAIN || total > 0 || in.Flags()&abi.O_NONBLOCK != 0 {
+				break
+			}
+			if werr := waitReady(t, in, waiter.EventIn); werr != nil {
+				return 0, werr
+			}
 		}
-		if n == 0 || err != nil {
-			break
+		if n == 0 {
+			if err == io.EOF {
+				err = nil
+			}
+			return result(err)
 		}
-		w, werr := out.Write(t, chunk[:n])
-		total += uint64(w)
-		if werr != nil || w < n {
-			break
+		if inOff != nil {
+			*inOff += int64(n)
 		}
-	}
-	if a[2] != 0 {
-		if err := putU64(t, a[2], uint64(off)); err != nil {
-			return 0, err
+		// What was read is written whole (blocking if need be), so
+		// that nothing taken from a stream is lost.
+		for data := chunk[:n]; len(data) > 0; {
+			var w int
+			if outOff != nil {
+				w, err = out.WriteAt(t, data, *outOff)
+				*outOff += int64(w)
+			} else {
+				w, err = out.Write(t, data)
+			}
+			data = data[w:]
+			total += uint64(w)
+			switch {
+			case err == abi.EPIPE:
+				t.Kernel().SendSignalTask(t, abi.SIGPIPE, nil)
+				return result(err)
+			case err == abi.EAGAIN:
+				if werr := waitReady(t, out, waiter.EventOut); werr != nil {
+					return result(werr)
+				}
+			case err != nil:
+				return result(err)
+			}
 		}
 	}
 	return total, nil

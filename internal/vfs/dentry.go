@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"sos/internal/abi"
 )
@@ -164,6 +165,7 @@ type Mount struct {
 	fsType   string
 	source   string
 	readOnly bool
+	id       int
 
 	// The namespace's mu guards the following fields.
 	parent *Mount  // nil for the namespace's root mount
@@ -194,10 +196,12 @@ func Source(s string) MountOption { return func(m *Mount) { m.source = s } }
 
 // MountInfo describes a mount, for /proc/mounts.
 type MountInfo struct {
-	Source   string
-	Path     string // the mount point
-	FSType   string
-	ReadOnly bool
+	ID, ParentID int    // unique while mounted; the root mount is its own parent
+	Dev          uint64 // st_dev of the file system's root
+	Source       string
+	Path         string // the mount point
+	FSType       string
+	ReadOnly     bool
 }
 
 // A Namespace is a tree of mounted file systems.
@@ -227,8 +231,11 @@ func NewNamespace(root Node, fsType string, opts ...MountOption) *Namespace {
 	return ns
 }
 
+// mountIDs numbers mounts.
+var mountIDs atomic.Int64
+
 func newMount(ns *Namespace, root Node, fsType string, opts []MountOption) *Mount {
-	m := &Mount{ns: ns, fsType: fsType, source: fsType}
+	m := &Mount{ns: ns, fsType: fsType, source: fsType, id: int(mountIDs.Add(1))}
 	for _, o := range opts {
 		o(m)
 	}
@@ -305,7 +312,14 @@ func (ns *Namespace) Mounts() []MountInfo {
 			p, _ = m.point.PathFrom(nil)
 			p = strings.TrimSuffix(p, " (deleted)")
 		}
-		out = append(out, MountInfo{Source: m.source, Path: p, FSType: m.fsType, ReadOnly: m.readOnly})
+		info := MountInfo{ID: m.id, ParentID: m.id, Source: m.source, Path: p, FSType: m.fsType, ReadOnly: m.readOnly}
+		if m.parent != nil {
+			info.ParentID = m.parent.id
+		}
+		if a, err := m.root.node.Attr(); err == nil {
+			info.Dev = a.Dev
+		}
+		out = append(out, info)
 	}
 	return out
 }

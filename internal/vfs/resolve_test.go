@@ -241,7 +241,19 @@ func TestMounts(t *testing.T) {
 		{Source: "scratch", Path: "/mnt", FSType: "tmpfs"},
 		{Source: "ramfs", Path: "/mnt", FSType: "ramfs", ReadOnly: true},
 	}
-	if got := e.ns.Mounts(); fmt.Sprint(got) != fmt.Sprint(want) {
+	got := e.ns.Mounts()
+	// IDs are unique; each mount's parent is the one it covers, the
+	// root its own; each file system has its own device.
+	if len(got) == 3 {
+		if got[0].ParentID != got[0].ID || got[1].ParentID != got[0].ID || got[2].ParentID != got[1].ID ||
+			got[0].ID == got[1].ID || got[1].ID == got[2].ID || got[0].Dev == got[1].Dev || got[1].Dev == got[2].Dev {
+			t.Errorf("Mounts: bad IDs, parents or devices: %+v", got)
+		}
+		for i := range got {
+			got[i].ID, got[i].ParentID, got[i].Dev = 0, 0, 0
+		}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("Mounts = %v, want %v", got, want)
 	}
 

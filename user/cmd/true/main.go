@@ -1,0 +1,4 @@
+// Command true exits with status 0.
+package main
+
+func main() {}
