@@ -12,19 +12,21 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"sos/internal/runner"
+	"sos/internal/boot"
 	"sos/internal/rvtool"
 	"sos/user/cpubench"
 )
 
 func cmdBench(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, "sos bench: which benchmark? (cpu)\n", usage)
+		fmt.Fprint(stderr, "sos bench: which benchmark? (cpu, kernel)\n", usage)
 		return 2
 	}
 	switch args[0] {
 	case "cpu":
 		return benchCPU(args[1:], stdout, stderr)
+	case "kernel":
+		return benchKernel(args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "sos bench: unknown benchmark %q\n", args[0])
 	return 2
@@ -87,13 +89,20 @@ func benchCPU(args []string, stdout, stderr io.Writer) int {
 		for range *runs {
 			sosOut.Reset()
 			start := time.Now()
-			res, err := runner.RunFile(bin, argv, runner.Config{Stdout: &sosOut, Stderr: stderr})
-			if err != nil || res.ExitCode != 0 {
-				fmt.Fprintf(stderr, "sos bench cpu: %s under sos: status %d %v\n", name, res.ExitCode, err)
+			sys, err := boot.New(boot.Config{Harts: 1, Bin: "none", Stdout: &sosOut, Stderr: stderr})
+			if err != nil {
+				fmt.Fprintf(stderr, "sos bench cpu: %v\n", err)
 				return 1
 			}
-			sosBest = min(sosBest, time.Since(start))
-			instret = res.Instret
+			status, err := sys.Run(bin, argv, nil)
+			elapsed := time.Since(start)
+			instret = sys.Kernel.Instret()
+			sys.Close()
+			if err != nil || status != 0 {
+				fmt.Fprintf(stderr, "sos bench cpu: %s under sos: status %#x %v\n", name, status, err)
+				return 1
+			}
+			sosBest = min(sosBest, elapsed)
 		}
 		if sosOut.String() != qemuOut.String() {
 			fmt.Fprintf(stderr, "sos bench cpu: %s: output differs: sos %q, qemu %q\n", name, sosOut.String(), qemuOut.String())

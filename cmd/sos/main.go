@@ -3,6 +3,8 @@
 //
 //	sos run [flags] PROG [ARGS...]   run one riscv64 program and exit with its status
 //	sos bench cpu [flags]            the CPU benchmark (SOS against qemu-riscv64)
+//	sos stdtest [flags] [PKG...]     Go's standard-library tests on SOS and qemu-riscv64
+//	sos syscalls                     the system-call compatibility table
 package main
 
 import (
@@ -21,6 +23,7 @@ import (
 	"sos/internal/linux"
 	"sos/internal/loader"
 	"sos/internal/riscv"
+	"sos/internal/stdtest"
 )
 
 func main() {
@@ -30,6 +33,8 @@ func main() {
 const usage = `usage:
   sos run [-smp N] [-mem SIZE] [-sv39] [-env K=V]... [-strace] [-stats] PROG [ARGS...]
   sos bench cpu [-n RUNS] [-scale N] [-only a,b]
+  sos bench kernel [-n RUNS] [-smp N]
+  sos stdtest [-smp N] [-qemu always|failures|never] [-timeout D] [-v] [PKG...]
   sos syscalls            the system-call compatibility table (Markdown)
 `
 
@@ -43,6 +48,8 @@ func sos(args []string, stdout, stderr io.Writer) int {
 		return cmdRun(args[1:], stdout, stderr)
 	case "bench":
 		return cmdBench(args[1:], stdout, stderr)
+	case "stdtest":
+		return cmdStdtest(args[1:], stdout, stderr)
 	case "syscalls":
 		fmt.Fprint(stdout, linux.New().CompatibilityTable())
 		return 0
@@ -179,4 +186,55 @@ func parseSize(s string) (uint64, error) {
 		return 0, fmt.Errorf("size %d is not a multiple of the page size", size)
 	}
 	return size, nil
+}
+
+// cmdStdtest runs Go's standard-library tests on SOS (and qemu-riscv64 as
+// the reference) and prints a table. It fails if a package fails on SOS
+// but passes under qemu.
+func cmdStdtest(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("sos stdtest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	smp := fs.Int("smp", 2, "harts")
+	qemu := fs.String("qemu", "failures", "when to run qemu-riscv64 too: always, failures or never")
+	timeout := fs.Duration("timeout", 10*time.Minute, "per package and system")
+	verbose := fs.Bool("v", false, "print progress")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	switch *qemu {
+	case "always", "failures", "never":
+	default:
+		fmt.Fprintf(stderr, "sos stdtest: -qemu %q: want always, failures or never\n", *qemu)
+		return 2
+	}
+	pkgs := fs.Args()
+	if len(pkgs) == 0 {
+		pkgs = stdtest.Packages
+	}
+	opt := stdtest.Options{Harts: *smp, Qemu: *qemu, Timeout: *timeout}
+	if *verbose {
+		opt.Log = stderr
+	}
+	results, err := stdtest.Run(pkgs, opt)
+	if err != nil {
+		fmt.Fprintf(stderr, "sos stdtest: %v\n", err)
+		return 1
+	}
+	fmt.Fprint(stdout, stdtest.Table(results))
+	code := 0
+	for _, r := range results {
+		if r.OK() {
+			continue
+		}
+		code = 1
+		out := r.SOS.Output
+		if lines := strings.Split(out, "\n"); len(lines) > 60 {
+			out = "...\n" + strings.Join(lines[len(lines)-60:], "\n")
+		}
+		fmt.Fprintf(stdout, "\n=== %s on SOS:\n%s\n", r.Package, out)
+		if r.Err != nil {
+			fmt.Fprintf(stdout, "%v\n", r.Err)
+		}
+	}
+	return code
 }

@@ -177,6 +177,25 @@ func (s *System) mountBin(rootFS *vfs.FSContext) error {
 	return nil
 }
 
+// MountHost mounts the host directory hostDir read-only at path in SOS,
+// making the mount point (in a writable file system, such as /tmp) if it
+// is missing: how a host's files out of SOS's reach (under a private
+// home directory, say) are shown to it.
+func (s *System) MountHost(hostDir, path string) error {
+	ns := s.Kernel.Namespace()
+	rootFS := vfs.NewFSContext(ns.Root(), ns.Root(), 0o022)
+	rootFS.SetCreds(vfs.RootCreds)
+	if err := ns.Mkdir(bootContext{}, rootFS, nil, path, 0o755); err != nil && err != abi.EEXIST {
+		return fmt.Errorf("boot: making %s: %v", path, err)
+	}
+	at, err := ns.Resolve(bootContext{}, rootFS, nil, path, vfs.FollowFinal|vfs.MustBeDir)
+	if err != nil {
+		return fmt.Errorf("boot: %s: %v", path, err)
+	}
+	node := rofs.New(os.DirFS(hostDir), rofs.Options{Dev: vfs.NewAnonDev(), HostMetadata: true})
+	return ns.Mount(bootContext{}, at, node, "hostfs", vfs.ReadOnly(), vfs.Source("host:"+hostDir))
+}
+
 // bootContext is the vfs.Context of the boot code.
 type bootContext struct{}
 

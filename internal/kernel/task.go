@@ -238,20 +238,36 @@ func (t *Task) handleTrap(trap riscv.Trap) {
 		switch {
 		case err == nil:
 		case errors.As(err, &f):
-			t.forceSignal(&SigInfo{Signo: abi.SIGSEGV, Code: int32(f.Code), Addr: trap.Tval})
+			t.fault(trap, &SigInfo{Signo: abi.SIGSEGV, Code: int32(f.Code), Addr: trap.Tval})
 		case errors.Is(err, mm.ErrNoMemory):
 			t.k.outOfMemory(t)
 		default:
-			t.forceSignal(&SigInfo{Signo: abi.SIGBUS, Code: abi.BUS_ADRERR, Addr: trap.Tval})
+			t.fault(trap, &SigInfo{Signo: abi.SIGBUS, Code: abi.BUS_ADRERR, Addr: trap.Tval})
 		}
 	case riscv.IllegalInst:
-		t.forceSignal(&SigInfo{Signo: abi.SIGILL, Code: abi.ILL_ILLOPC, Addr: trap.PC})
+		t.fault(trap, &SigInfo{Signo: abi.SIGILL, Code: abi.ILL_ILLOPC, Addr: trap.PC})
 	case riscv.Breakpoint:
-		t.forceSignal(&SigInfo{Signo: abi.SIGTRAP, Code: abi.TRAP_BRKPT, Addr: trap.PC})
+		t.fault(trap, &SigInfo{Signo: abi.SIGTRAP, Code: abi.TRAP_BRKPT, Addr: trap.PC})
 	case riscv.LoadMisaligned, riscv.StoreMisaligned, riscv.InstMisaligned:
-		t.forceSignal(&SigInfo{Signo: abi.SIGBUS, Code: abi.BUS_ADRALN, Addr: trap.Tval})
+		t.fault(trap, &SigInfo{Signo: abi.SIGBUS, Code: abi.BUS_ADRALN, Addr: trap.Tval})
 	default: // access faults: physical addresses outside RAM
-		t.forceSignal(&SigInfo{Signo: abi.SIGBUS, Code: abi.BUS_ADRERR, Addr: trap.Tval})
+		t.fault(trap, &SigInfo{Signo: abi.SIGBUS, Code: abi.BUS_ADRERR, Addr: trap.Tval})
+	}
+}
+
+// fault raises the signal a trap means. If the program has no handler
+// for it, so that it will die of it, the kernel log says where, as
+// Linux's show_unhandled_signals does (a Go program handles its faults
+// and prints its own report).
+func (t *Task) fault(trap riscv.Trap, info *SigInfo) {
+	t.forceSignal(info)
+	p := t.proc
+	p.sigMu.Lock()
+	dfl := p.handlers.get(info.Signo).Handler == abi.SIG_DFL
+	p.sigMu.Unlock()
+	if dfl {
+		_, _, _, name := p.Info()
+		t.k.Logf("%s[%d]: %v: %v", name, p.pid, info.Signo, trap)
 	}
 }
 

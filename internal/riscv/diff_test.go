@@ -3,20 +3,22 @@ package riscv_test
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"sos/internal/riscv"
-	"sos/internal/runner"
+	"sos/internal/boot"
 	"sos/internal/rvtool"
 )
 
 // TestDifferential builds every program in testdata/diff, runs it under
-// qemu-riscv64 and under SOS's runner (Sv48 and Sv39), and requires the
-// same standard output and exit status.
+// qemu-riscv64 and on SOS (one hart, Sv48 and Sv39), and requires the
+// same standard output and exit status. The programs are freestanding:
+// they use no system call but write and exit, so what is compared is the
+// CPU.
 func TestDifferential(t *testing.T) {
 	if err := rvtool.Check(); err != nil {
 		t.Fatal(err)
@@ -47,14 +49,19 @@ func TestDifferential(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, mode := range []int{riscv.SatpSv48, riscv.SatpSv39} {
+			for _, sv39 := range []bool{false, true} {
 				var got bytes.Buffer
-				res, err := runner.RunFile(bin, []string{name}, runner.Config{MemSize: 64 << 20, Mode: mode, Stdout: &got, Stderr: &got})
+				sys, err := boot.New(boot.Config{Harts: 1, MemSize: 64 << 20, Sv39: sv39, Bin: "none", Stdout: &got, Stderr: &got, Log: io.Discard})
 				if err != nil {
 					t.Fatal(err)
 				}
-				if d := firstDiff(want.String(), got.String()); d != "" || res.ExitCode != wantCode {
-					t.Errorf("mode %d: exit %d (qemu %d); output differs from qemu:\n%s", mode, res.ExitCode, wantCode, d)
+				status, err := sys.Run(bin, []string{name}, nil)
+				sys.Close()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d := firstDiff(want.String(), got.String()); d != "" || boot.ExitCode(status) != wantCode {
+					t.Errorf("sv39=%v: exit %d (qemu %d); output differs from qemu:\n%s", sv39, boot.ExitCode(status), wantCode, d)
 				}
 			}
 		})

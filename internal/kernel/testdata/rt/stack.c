@@ -1,5 +1,5 @@
-// Uses 4 MiB of stack (grown on demand) and calls a system call SOS's
-// runner does not serve.
+// Uses 4 MiB of stack (grown on demand) and makes system calls, good and
+// bad, with no C library in between.
 #define RT_IMPLEMENTATION
 #include "rt.h"
 
@@ -18,7 +18,9 @@ int main(void) {
 	rt_dec(sum(big, sizeof big));
 	rt_puts("\n");
 	long r = rt_syscall3(172, 0, 0, 0); // getpid
-	rt_puts("getpid: ");
+	rt_puts(r > 1 ? "getpid: a pid\n" : "getpid: bad\n");
+	r = rt_syscall3(4000, 0, 0, 0); // no such call
+	rt_puts("system call 4000: ");
 	rt_dec(r);
 	rt_puts("\n");
 	r = rt_write(1, (void *)0x10, 5);
