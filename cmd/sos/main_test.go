@@ -90,3 +90,19 @@ func TestParseSize(t *testing.T) {
 		}
 	}
 }
+
+// TestSyscallsDocCurrent: docs/syscalls.md is what `sos syscalls` prints
+// (regenerate it with `go run ./cmd/sos syscalls > docs/syscalls.md`).
+func TestSyscallsDocCurrent(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/syscalls.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := sos([]string{"syscalls"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("sos syscalls: status %d: %s", code, stderr.String())
+	}
+	if stdout.String() != string(doc) {
+		t.Error("docs/syscalls.md is out of date: run `go run ./cmd/sos syscalls > docs/syscalls.md`")
+	}
+}
