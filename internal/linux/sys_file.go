@@ -223,6 +223,9 @@ func sysRead(t *kernel.Task, a Args) (uint64, error) {
 		return 0, err
 	}
 	defer f.DecRef()
+	if n, ok, err := socketReadWrite(t, f, [][2]uint64{{a[1], a[2]}}, false); ok {
+		return n, err
+	}
 	return readFile(t, f, a[1], a[2], func(b []byte) (int, error) { return f.Read(t, b) })
 }
 
@@ -232,6 +235,9 @@ func sysWrite(t *kernel.Task, a Args) (uint64, error) {
 		return 0, err
 	}
 	defer f.DecRef()
+	if n, ok, err := socketReadWrite(t, f, [][2]uint64{{a[1], a[2]}}, true); ok {
+		return n, err
+	}
 	return writeFile(t, f, a[1], a[2], func(b []byte) (int, error) { return f.Write(t, b) })
 }
 
@@ -322,6 +328,9 @@ func sysReadv(t *kernel.Task, a Args) (uint64, error) {
 		return 0, err
 	}
 	defer f.DecRef()
+	if n, ok, err := socketReadWriteV(t, f, a[1], a.Int(2), false); ok {
+		return n, err
+	}
 	return vectored(t, a[1], a.Int(2), func(base, n uint64) (uint64, error) {
 		return readFile(t, f, base, n, func(b []byte) (int, error) { return f.Read(t, b) })
 	})
@@ -333,6 +342,9 @@ func sysWritev(t *kernel.Task, a Args) (uint64, error) {
 		return 0, err
 	}
 	defer f.DecRef()
+	if n, ok, err := socketReadWriteV(t, f, a[1], a.Int(2), true); ok {
+		return n, err
+	}
 	return vectored(t, a[1], a.Int(2), func(base, n uint64) (uint64, error) {
 		return writeFile(t, f, base, n, func(b []byte) (int, error) { return f.Write(t, b) })
 	})
