@@ -4,7 +4,7 @@
 # qemu-user, the reference the CPU is compared against); if it cannot, it
 # says what is missing and fails. Nothing is skipped.
 #
-#   ./test.sh            the whole suite
+#   ./test.sh            the whole suite, with Go's standard-library tests on SOS
 #   ./test.sh -short     the quick subset
 set -eu
 cd "$(dirname "$0")"
@@ -34,4 +34,11 @@ fi
 go vet ./...
 go test "$@" ./...
 # The packages where goroutines share state, again under the race detector.
-go test -race -short ./internal/riscv/ ./internal/machine/ ./internal/mm/
+go test -race -short ./internal/riscv/ ./internal/machine/ ./internal/mm/ ./internal/kernel/ ./internal/vfs/ ./internal/fs/... ./internal/net/...
+# Go's own standard-library test suites, on SOS (and under qemu-riscv64 for
+# any that fail there, to tell SOS's failures from their own). Minutes, so
+# not in the quick subset.
+case " $* " in
+*" -short "*) ;;
+*) go run ./cmd/sos stdtest -v ;;
+esac
