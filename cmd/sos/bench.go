@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -119,6 +120,9 @@ func benchCPU(args []string, stdout, stderr io.Writer) int {
 }
 
 func buildWorkload(dir, name string) (string, error) {
+	if name == "gowork" {
+		return buildGoWorkload(dir)
+	}
 	src, err := cpubench.Sources.ReadFile("src/" + name + ".c")
 	if err != nil {
 		return "", fmt.Errorf("no such workload")
@@ -144,4 +148,31 @@ func cpuModel() string {
 		}
 	}
 	return runtime.GOARCH
+}
+
+// buildGoWorkload builds the Go workload for riscv64 (the default
+// GORISCV64=rva20u64 profile, plain rv64gc like the C workloads).
+func buildGoWorkload(dir string) (string, error) {
+	src, err := cpubench.Sources.ReadFile("gowork/main.go")
+	if err != nil {
+		return "", err
+	}
+	sdir := filepath.Join(dir, "gowork-src")
+	if err := os.MkdirAll(sdir, 0o755); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(filepath.Join(sdir, "main.go"), src, 0o644); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(filepath.Join(sdir, "go.mod"), []byte("module gowork\n\ngo 1.22\n"), 0o644); err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "gowork")
+	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, ".")
+	cmd.Dir = sdir
+	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=riscv64", "CGO_ENABLED=0", "GOWORK=off", "GORISCV64=rva20u64")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building gowork: %v\n%s", err, out)
+	}
+	return bin, nil
 }

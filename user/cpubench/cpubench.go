@@ -5,10 +5,11 @@ package cpubench
 
 import "embed"
 
-// Sources holds one src/NAME.c per workload.
+// Sources holds one src/NAME.c per C workload, and gowork/main.go, the Go
+// workload.
 //
-//go:embed src/*.c
+//go:embed src/*.c gowork/main.go
 var Sources embed.FS
 
 // Workloads lists the workloads in the order the benchmark runs them.
-var Workloads = []string{"sha256", "crc32", "qsort", "hashtable", "intloop", "fploop", "memops"}
+var Workloads = []string{"sha256", "crc32", "qsort", "hashtable", "intloop", "fploop", "memops", "gowork"}
