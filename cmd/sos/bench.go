@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	"sos/internal/boot"
 	"sos/internal/rvtool"
+	"sos/internal/userland"
 	"sos/user/cpubench"
 )
 
@@ -157,22 +157,27 @@ func buildGoWorkload(dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	sdir := filepath.Join(dir, "gowork-src")
+	return buildGoProgram(dir, "gowork", src, "GORISCV64=rva20u64")
+}
+
+// buildGoProgram builds the one-file Go program src for SOS as dir/name,
+// in a module of its own (dir/name-src), with extra environment settings.
+func buildGoProgram(dir, name string, src []byte, env ...string) (string, error) {
+	sdir := filepath.Join(dir, name+"-src")
 	if err := os.MkdirAll(sdir, 0o755); err != nil {
 		return "", err
 	}
 	if err := os.WriteFile(filepath.Join(sdir, "main.go"), src, 0o644); err != nil {
 		return "", err
 	}
-	if err := os.WriteFile(filepath.Join(sdir, "go.mod"), []byte("module gowork\n\ngo 1.22\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(sdir, "go.mod"), []byte("module "+name+"\n\ngo 1.22\n"), 0o644); err != nil {
 		return "", err
 	}
-	bin := filepath.Join(dir, "gowork")
-	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, ".")
-	cmd.Dir = sdir
-	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=riscv64", "CGO_ENABLED=0", "GOWORK=off", "GORISCV64=rva20u64")
+	bin := filepath.Join(dir, name)
+	cmd := userland.GoCommand(sdir, "build", "-o", bin, ".")
+	cmd.Env = append(cmd.Env, env...)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building gowork: %v\n%s", err, out)
+		return "", fmt.Errorf("building %s: %v\n%s", name, err, out)
 	}
 	return bin, nil
 }

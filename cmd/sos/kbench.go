@@ -122,23 +122,8 @@ func buildKbench(dir string) error {
 	if err != nil {
 		return err
 	}
-	hdir := filepath.Join(dir, "hellosrc")
-	if err := os.Mkdir(hdir, 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(hdir, "main.go"), src, 0o644); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(hdir, "go.mod"), []byte("module hello\n"), 0o644); err != nil {
-		return err
-	}
-	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", filepath.Join(dir, "hello"), ".")
-	cmd.Dir = hdir
-	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=riscv64", "CGO_ENABLED=0", "GOWORK=off")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("building hello: %v\n%s", err, out)
-	}
-	return nil
+	_, err = buildGoProgram(dir, "hello", src)
+	return err
 }
 
 var figureRE = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?`)

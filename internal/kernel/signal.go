@@ -287,18 +287,22 @@ func (k *Kernel) SendSignalTask(t *Task, sig abi.Signal, info *SigInfo) {
 // forceSignal delivers a synchronous signal caused by t's own instruction
 // (a fault): if t blocks or ignores it, it is reset to the default action
 // and unblocked, as Linux's force_sig does, so the fault cannot loop.
-func (t *Task) forceSignal(info *SigInfo) {
+// It reports whether the signal will take its default action.
+func (t *Task) forceSignal(info *SigInfo) (dfl bool) {
 	p := t.proc
 	sig := info.Signo
 	p.sigMu.Lock()
 	act := p.handlers.get(sig)
+	dfl = act.Handler == abi.SIG_DFL
 	if act.Handler == abi.SIG_IGN || t.sigMask&sig.Mask() != 0 {
 		p.handlers.acts[sig-1].Handler = abi.SIG_DFL
 		t.sigMask &^= sig.Mask()
+		dfl = true
 	}
 	t.pending.add(info)
 	p.sigMu.Unlock()
 	t.attention.Store(true)
+	return dfl
 }
 
 // groupExit makes every thread of p exit with status.

@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -20,6 +19,7 @@ import (
 
 	"sos/internal/boot"
 	"sos/internal/rvtool"
+	"sos/internal/userland"
 )
 
 var goGuests = []string{"hello", "concurrency", "gcstress", "busy", "panics", "nilderef", "execchild", "envexit"}
@@ -62,8 +62,7 @@ func buildGuests() (string, error) {
 		for _, g := range goGuests {
 			args = append(args, "./testdata/go/"+g)
 		}
-		cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), args...)
-		cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=riscv64", "CGO_ENABLED=0")
+		cmd := userland.GoCommand("", args...)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			errs <- fmt.Errorf("building the Go test programs: %v\n%s", err, out)
 		}

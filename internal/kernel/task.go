@@ -260,14 +260,9 @@ func (t *Task) handleTrap(trap riscv.Trap) {
 // Linux's show_unhandled_signals does (a Go program handles its faults
 // and prints its own report).
 func (t *Task) fault(trap riscv.Trap, info *SigInfo) {
-	t.forceSignal(info)
-	p := t.proc
-	p.sigMu.Lock()
-	dfl := p.handlers.get(info.Signo).Handler == abi.SIG_DFL
-	p.sigMu.Unlock()
-	if dfl {
-		_, _, _, name := p.Info()
-		t.k.Logf("%s[%d]: %v: %v", name, p.pid, info.Signo, trap)
+	if t.forceSignal(info) {
+		_, _, _, name := t.proc.Info()
+		t.k.Logf("%s[%d]: %v: %v", name, t.proc.pid, info.Signo, trap)
 	}
 }
 

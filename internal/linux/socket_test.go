@@ -11,10 +11,7 @@ package linux_test
 
 import (
 	"bytes"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -22,6 +19,7 @@ import (
 
 	"sos/internal/boot"
 	"sos/internal/rvtool"
+	"sos/internal/userland"
 )
 
 // runTimeout bounds one program.
@@ -72,8 +70,7 @@ func runOnSOS(t *testing.T, prog string) (status int, stdout, stderr string) {
 
 func TestGoSockets(t *testing.T) {
 	prog := filepath.Join(t.TempDir(), "gonet")
-	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", prog, "./testdata/sockets/gonet")
-	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=riscv64", "CGO_ENABLED=0")
+	cmd := userland.GoCommand("", "build", "-o", prog, "./testdata/sockets/gonet")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building gonet: %v\n%s", err, out)
 	}

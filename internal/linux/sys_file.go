@@ -940,26 +940,32 @@ func sysPipe2(t *kernel.Task, a Args) (uint64, error) {
 	r, w := pipe.NewFiles(t, flags)
 	defer r.DecRef()
 	defer w.DecRef()
+	return 0, installPair(t, r, w, flags&abi.O_CLOEXEC != 0, a[0])
+}
+
+// installPair installs f1 and f2 at the lowest free descriptors and
+// writes the two as ints at va (pipe2, socketpair). On failure neither
+// stays installed.
+func installPair(t *kernel.Task, f1, f2 *vfs.File, cloexec bool, va uint64) error {
 	fds := t.FDs()
-	cloexec := flags&abi.O_CLOEXEC != 0
-	rfd, err := fds.Install(r, 0, cloexec)
+	fd1, err := fds.Install(f1, 0, cloexec)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	wfd, err := fds.Install(w, 0, cloexec)
+	fd2, err := fds.Install(f2, 0, cloexec)
 	if err != nil {
-		fds.Close(rfd)
-		return 0, err
+		fds.Close(fd1)
+		return err
 	}
 	b := make([]byte, 8)
-	le.PutUint32(b[0:], uint32(rfd))
-	le.PutUint32(b[4:], uint32(wfd))
-	if err := copyOut(t, a[0], b); err != nil {
-		fds.Close(rfd)
-		fds.Close(wfd)
-		return 0, err
+	le.PutUint32(b[0:], uint32(fd1))
+	le.PutUint32(b[4:], uint32(fd2))
+	if err := copyOut(t, va, b); err != nil {
+		fds.Close(fd1)
+		fds.Close(fd2)
+		return err
 	}
-	return 0, nil
+	return nil
 }
 
 // userMemory adapts a task's address space for ioctl arguments.

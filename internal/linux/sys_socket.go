@@ -305,26 +305,7 @@ func (n *netState) sysSocketpair(t *kernel.Task, a Args) (uint64, error) {
 	f1, f2 := newSocketFile(s1, flags), newSocketFile(s2, flags)
 	defer f1.DecRef()
 	defer f2.DecRef()
-	fds := t.FDs()
-	cloexec := flags&abi.O_CLOEXEC != 0
-	fd1, err := fds.Install(f1, 0, cloexec)
-	if err != nil {
-		return 0, err
-	}
-	fd2, err := fds.Install(f2, 0, cloexec)
-	if err != nil {
-		fds.Close(fd1)
-		return 0, err
-	}
-	b := make([]byte, 8)
-	le.PutUint32(b[0:], uint32(fd1))
-	le.PutUint32(b[4:], uint32(fd2))
-	if err := copyOut(t, a[3], b); err != nil {
-		fds.Close(fd1)
-		fds.Close(fd2)
-		return 0, err
-	}
-	return 0, nil
+	return 0, installPair(t, f1, f2, flags&abi.O_CLOEXEC != 0, a[3])
 }
 
 func sysBind(t *kernel.Task, a Args) (uint64, error) {

@@ -21,6 +21,7 @@ import (
 
 	"sos/internal/boot"
 	"sos/internal/rvtool"
+	"sos/internal/userland"
 )
 
 // Packages are the standard-library packages whose tests SOS must pass.
@@ -235,8 +236,7 @@ func build(pkgs []string, dir string, log io.Writer) []binary {
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			tmp := out[i].path + ".tmp"
-			cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "test", "-c", "-o", tmp, pkg)
-			cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=riscv64", "CGO_ENABLED=0")
+			cmd := userland.GoCommand("", "test", "-c", "-o", tmp, pkg)
 			if msg, err := cmd.CombinedOutput(); err != nil {
 				out[i].err = fmt.Errorf("go test -c %s: %v\n%s", pkg, err, msg)
 				return

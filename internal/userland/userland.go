@@ -95,9 +95,8 @@ func Build(cacheDir string) (string, error) {
 	if err := os.Mkdir(bin, 0o755); err != nil {
 		return "", err
 	}
-	cmd := exec.Command(goTool(), "build", "-trimpath", "-o", bin+string(filepath.Separator), "./cmd/...")
-	cmd.Dir = src
-	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=riscv64", "CGO_ENABLED=0", "GOFLAGS=-mod=mod", "GOWORK=off")
+	cmd := GoCommand(src, "build", "-trimpath", "-o", bin+string(filepath.Separator), "./cmd/...")
+	cmd.Env = append(cmd.Env, "GOFLAGS=-mod=mod")
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("userland: building the programs for /bin: %v\n%s", err, msg)
 	}
@@ -111,6 +110,16 @@ func Build(cacheDir string) (string, error) {
 		return "", err
 	}
 	return out, nil
+}
+
+// GoCommand returns a go command with args, run in dir, that builds for
+// SOS: GOOS=linux GOARCH=riscv64, no cgo, outside any workspace. It is
+// the toolchain that built SOS if that is still there.
+func GoCommand(dir string, args ...string) *exec.Cmd {
+	cmd := exec.Command(goTool(), args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=riscv64", "CGO_ENABLED=0", "GOWORK=off")
+	return cmd
 }
 
 // goTool is the go command of the toolchain that built SOS, if it is
