@@ -7,5 +7,5 @@ import "embed"
 
 // Sources holds the userland's Go sources.
 //
-//go:embed cmd
+//go:embed cmd sos internal
 var Sources embed.FS
