@@ -66,7 +66,9 @@ func main() {
 	}
 	sortEntries(files)
 	sortEntries(dirs)
-	printEntries(files)
+	// GNU ls sizes the columns of the files named on the command line
+	// over the directories named with them too.
+	printEntries(files, dirs...)
 	header := len(dirs) > 1 || len(files) > 0 || opts.Has('R') || status != 0
 	for i, d := range dirs {
 		if i > 0 || len(files) > 0 {
@@ -155,11 +157,13 @@ func sortEntries(es []entry) {
 	sort.SliceStable(es, func(i, j int) bool { return es[i].name < es[j].name })
 }
 
-func printEntries(es []entry) {
+// printEntries prints es; the entries of widen count for the widths of
+// the long format's columns only.
+func printEntries(es []entry, widen ...entry) {
 	switch {
 	case len(es) == 0:
 	case opts.Has('l'):
-		long(es)
+		long(es, widen)
 	case opts.Has('1') || !tty:
 		for _, e := range es {
 			out.WriteString(e.name + classify(e) + "\n")
@@ -235,11 +239,12 @@ func columns(es []entry) {
 	}
 }
 
-func long(es []entry) {
+func long(es, widen []entry) {
 	type row struct{ mode, nlink, owner, group, size, date, name string }
-	rows := make([]row, len(es))
+	all := append(append([]entry(nil), es...), widen...)
+	rows := make([]row, len(all))
 	var w [5]int
-	for i, e := range es {
+	for i, e := range all {
 		r := row{
 			mode:  modeString(e.st.Mode),
 			nlink: strconv.FormatUint(uint64(e.st.Nlink), 10),
@@ -267,7 +272,7 @@ func long(es []entry) {
 		w[2] = max(w[2], len(r.group))
 		w[3] = max(w[3], len(r.size))
 	}
-	for _, r := range rows {
+	for _, r := range rows[:len(es)] {
 		fmt.Fprintf(out, "%s %*s %-*s %-*s %*s %s %s\n", r.mode, w[0], r.nlink, w[1], r.owner, w[2], r.group, w[3], r.size, r.date, r.name)
 	}
 }
