@@ -51,8 +51,17 @@ func (v procView) System() procfs.System {
 	if k.cfg.Mode == 8 {
 		mmu = "sv39"
 	}
+	// A hart is busy while a task holds it, idle otherwise; busy time is
+	// shown as user time (the scheduler does not split it).
+	uptime := k.Monotonic()
+	var cpus []procfs.CPUTime
+	for _, busy := range k.sched.Busy() {
+		busy = min(busy, uptime)
+		cpus = append(cpus, procfs.CPUTime{User: busy, Idle: uptime - busy})
+	}
 	return procfs.System{
-		Uptime:   k.Monotonic(),
+		Uptime:   uptime,
+		CPUs:     cpus,
 		BootTime: k.boot,
 		Harts:    len(k.mach.Harts),
 		MMU:      mmu,

@@ -3,6 +3,7 @@ package kernel
 import (
 	"math/bits"
 	"sync"
+	"time"
 
 	"sos/internal/riscv"
 )
@@ -21,6 +22,10 @@ type hartState struct {
 	hart  *riscv.Hart
 	owner *Task   // the task holding the hart, or nil if idle
 	queue []*Task // tasks waiting for this hart, in order
+	// busy is the time the hart has been held, not counting the current
+	// holding, which began at since: for /proc/stat and /proc/uptime.
+	busy  time.Duration
+	since time.Time
 }
 
 // Scheduler hands harts to tasks.
@@ -79,6 +84,7 @@ func (s *Scheduler) acquire(t *Task) *hartState {
 // grantLocked makes t the owner of hs and unlocks.
 func (s *Scheduler) grantLocked(hs *hartState, t *Task) *hartState {
 	hs.owner = t
+	hs.since = time.Now() // the hart was idle
 	t.lastHart = hs.id
 	s.switches++
 	s.mu.Unlock()
@@ -122,6 +128,7 @@ func (s *Scheduler) release(hs *hartState) {
 		s.handToLocked(hs, next)
 		return
 	}
+	hs.busy += time.Since(hs.since)
 	s.mu.Unlock()
 }
 
@@ -160,6 +167,22 @@ func (s *Scheduler) Load() (running []int, waiting []int) {
 		waiting = append(waiting, len(hs.queue))
 	}
 	return running, waiting
+}
+
+// Busy returns, per hart, how long it has been held by tasks (running
+// guest code or system calls that do not wait) since boot.
+func (s *Scheduler) Busy() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	out := make([]time.Duration, len(s.harts))
+	for i, hs := range s.harts {
+		out[i] = hs.busy
+		if hs.owner != nil {
+			out[i] += now.Sub(hs.since)
+		}
+	}
+	return out
 }
 
 // Switches returns the number of hart hand-overs so far.

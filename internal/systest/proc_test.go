@@ -200,6 +200,32 @@ func TestProcessTools(t *testing.T) {
 		s.KillAll()
 		s.waitStatus(t, p)
 
+		// Each hart's time is split between busy (user) and idle; the
+		// harts have run programs, so some of it is busy.
+		before := int(s.Kernel.Monotonic() / (10 * time.Millisecond))
+		r = s.run(t, "cat", "/proc/stat")
+		after := int(s.Kernel.Monotonic()/(10*time.Millisecond)) + 1
+		lines := strings.Split(r.stdout, "\n")
+		var busy int
+		for i := 0; i <= harts; i++ {
+			f := strings.Fields(lines[i])
+			if len(f) < 5 || f[0] != map[bool]string{true: "cpu", false: "cpu" + strconv.Itoa(i-1)}[i == 0] {
+				t.Fatalf("/proc/stat line %d: %q", i, lines[i])
+			}
+			user, _ := strconv.Atoi(f[1])
+			idle, _ := strconv.Atoi(f[4])
+			if i == 0 {
+				busy = user
+				continue
+			}
+			if user+idle < before-1 || user+idle > after {
+				t.Errorf("/proc/stat: hart %d was busy %d and idle %d ticks; up %d..%d ticks", i-1, user, idle, before, after)
+			}
+		}
+		if busy <= 0 {
+			t.Errorf("/proc/stat: the harts have never been busy:\n%s", r.stdout)
+		}
+
 		r = s.run(t, "cat", "/proc/meminfo")
 		if !regexp.MustCompile(`^MemTotal: +\d+ kB\nMemFree: +\d+ kB\nMemAvailable: +\d+ kB\n`).MatchString(r.stdout) {
 			t.Errorf("/proc/meminfo:\n%v", r)
