@@ -95,6 +95,22 @@ func TestProcessTools(t *testing.T) {
 		}
 		s.expect(t, 1, psHeader+"\n", "", "ps", "-p", "99999")
 
+		// ps -L: a line per thread of the (multi-threaded Go) sleeper,
+		// the first the thread-group leader.
+		r = s.run(t, "ps", "-L", "-p", strconv.Itoa(sleeper.PID()))
+		lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+		if r.code() != 0 || len(lines) < 3 || lines[0] != "  PID   TID"+psHeader[5:] {
+			t.Fatalf("ps -L:\n%v", r)
+		}
+		tids := map[string]bool{}
+		for i, l := range lines[1:] {
+			f := strings.Fields(l)
+			if len(f) < 10 || f[0] != strconv.Itoa(sleeper.PID()) || tids[f[1]] || (i == 0) != (f[1] == f[0]) || f[5] != strconv.Itoa(len(lines)-1) {
+				t.Errorf("ps -L line %q:\n%s", l, r.stdout)
+			}
+			tids[f[1]] = true
+		}
+
 		// kill ends the sleeping process with SIGTERM.
 		s.expect(t, 0, "", "", "kill", strconv.Itoa(sleeper.PID()))
 		if status := s.waitStatus(t, sleeper); status != 15 {

@@ -3,14 +3,16 @@
 // started (wall-clock time), the CPU time it has used and its command
 // line. It reads the SOS process list (package sos's ProcessStatus) and
 // /proc/PID/stat. By default every process is listed; -p PID[,PID...]
-// lists only those. Exit status 1 if a process asked for with -p does not
-// exist.
+// lists only those; -L lists each thread (from /proc/PID/task) with its
+// own TID, state, hart and CPU time. Exit status 1 if a process asked for
+// with -p does not exist.
 package main
 
 import (
 	"bufio"
 	"fmt"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -20,7 +22,8 @@ import (
 )
 
 func main() {
-	opts := cli.Parse(os.Args[1:], "eAfal", "p", false, "[-e] [-p PID[,PID...]]", 1)
+	opts := cli.Parse(os.Args[1:], "eAfalL", "p", false, "[-eL] [-p PID[,PID...]]", 1)
+	threads := opts.Has('L')
 	var want map[int]bool
 	if v, ok := opts.Value('p'); ok {
 		want = map[int]bool{}
@@ -52,7 +55,11 @@ func main() {
 	boot := bootTime()
 	out := bufio.NewWriter(os.Stdout)
 	defer out.Flush()
-	fmt.Fprintf(out, "%5s %5s %s %4s %3s %6s %8s %8s %s\n", "PID", "PPID", "S", "HART", "THR", "RSS", "START", "TIME", "CMD")
+	fmt.Fprintf(out, "%5s ", "PID")
+	if threads {
+		fmt.Fprintf(out, "%5s ", "TID")
+	}
+	fmt.Fprintf(out, "%5s %s %4s %3s %6s %8s %8s %s\n", "PPID", "S", "HART", "THR", "RSS", "START", "TIME", "CMD")
 	found := 0
 	for _, p := range procs {
 		if want != nil && !want[p.PID] {
@@ -69,14 +76,55 @@ func main() {
 		if cmd == "" {
 			cmd = "[" + st.Comm + "]"
 		}
-		fmt.Fprintf(out, "%5d %5d %c %4d %3d %6d %8s %8s %s\n",
-			p.PID, st.PPID, st.State, st.Processor, st.NumThreads, p.Size,
-			start.Format("15:04:05"), clock(cpu), cmd)
+		if !threads {
+			fmt.Fprintf(out, "%5d %5d %c %4d %3d %6d %8s %8s %s\n",
+				p.PID, st.PPID, st.State, st.Processor, st.NumThreads, p.Size,
+				start.Format("15:04:05"), clock(cpu), cmd)
+			continue
+		}
+		for _, tst := range taskStats(p.PID, st) {
+			cpu := time.Duration(tst.UTime+tst.STime) * 10 * time.Millisecond
+			fmt.Fprintf(out, "%5d %5d %5d %c %4d %3d %6d %8s %8s %s\n",
+				p.PID, tst.PID, st.PPID, tst.State, tst.Processor, st.NumThreads, p.Size,
+				start.Format("15:04:05"), clock(cpu), cmd)
+		}
 	}
 	out.Flush()
 	if want != nil && found == 0 {
 		os.Exit(1)
 	}
+}
+
+// taskStats reads the stat of each thread of process pid (st itself, if
+// there is no /proc/PID/task).
+func taskStats(pid int, st sos.ProcStat) []sos.ProcStat {
+	d, err := os.Open("/proc/" + strconv.Itoa(pid) + "/task")
+	if err != nil {
+		return []sos.ProcStat{st}
+	}
+	names, _ := d.Readdirnames(-1)
+	d.Close()
+	var tids []int
+	for _, n := range names {
+		if tid, err := strconv.Atoi(n); err == nil {
+			tids = append(tids, tid)
+		}
+	}
+	sort.Ints(tids)
+	var out []sos.ProcStat
+	for _, tid := range tids {
+		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/task/" + strconv.Itoa(tid) + "/stat")
+		if err != nil {
+			continue
+		}
+		if t, err := sos.ParseStat(string(b)); err == nil {
+			out = append(out, t)
+		}
+	}
+	if len(out) == 0 {
+		return []sos.ProcStat{st}
+	}
+	return out
 }
 
 // clock prints a CPU time as [DD-]HH:MM:SS.
