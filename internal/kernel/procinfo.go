@@ -2,7 +2,10 @@ package kernel
 
 import (
 	"fmt"
+	"math"
 	"sort"
+	"sync"
+	"time"
 
 	"sos/internal/abi"
 	"sos/internal/fs/procfs"
@@ -11,10 +14,60 @@ import (
 
 // The kernel as /proc sees it: an implementation of procfs.Kernel.
 
-// ProcFS returns the view of the kernel that procfs reads.
-func (k *Kernel) ProcFS() procfs.Kernel { return procView{k} }
+// ProcFS returns the view of the kernel that procfs reads. It starts
+// sampling the load averages.
+func (k *Kernel) ProcFS() procfs.Kernel {
+	v := procView{k: k, load: &loadAvg{}}
+	k.timers.After(loadInterval, func() { v.load.tick(k) })
+	return v
+}
 
-type procView struct{ k *Kernel }
+type procView struct {
+	k    *Kernel
+	load *loadAvg
+}
+
+// loadAvg keeps Linux's load averages: the number of tasks running or
+// waiting for a hart, sampled every loadInterval and damped
+// exponentially over 1, 5 and 15 minutes.
+type loadAvg struct {
+	mu   sync.Mutex
+	load [3]float64
+}
+
+const loadInterval = 5 * time.Second
+
+// tick takes a sample and schedules the next.
+func (l *loadAvg) tick(k *Kernel) {
+	running, waiting := k.sched.Load()
+	n := 0
+	for i := range running {
+		if running[i] != 0 {
+			n++
+		}
+		n += waiting[i]
+	}
+	l.mu.Lock()
+	l.load = damp(l.load, n, loadInterval)
+	l.mu.Unlock()
+	k.timers.After(loadInterval, func() { l.tick(k) })
+}
+
+func (l *loadAvg) get() [3]float64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.load
+}
+
+// damp folds a sample of n tasks, taken dt after the last, into the
+// load averages.
+func damp(load [3]float64, n int, dt time.Duration) [3]float64 {
+	for i, period := range []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute} {
+		e := math.Exp(-float64(dt) / float64(period))
+		load[i] = load[i]*e + float64(n)*(1-e)
+	}
+	return load
+}
 
 func (v procView) Processes() []int {
 	var pids []int
@@ -72,6 +125,7 @@ func (v procView) System() procfs.System {
 		Running:         busy,
 		Threads:         threads,
 		LastPID:         last,
+		Load:            v.load.get(),
 		Hostname:        k.cfg.Hostname,
 		OSRelease:       "6.6.0-sos",
 		Version:         "#1 SMP SOS",
