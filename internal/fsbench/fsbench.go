@@ -17,6 +17,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Report is one run of the benchmark program: the JSON it prints.
@@ -226,3 +227,72 @@ type Run struct {
 // ErrNoTransferSizes says that no run has an NFS transfer size, so there
 // is no transfer-size graph to draw.
 var ErrNoTransferSizes = errors.New("fsbench: no run has an NFS transfer size")
+
+// ParseSizes parses request sizes as the benchmark program does: "MIN-MAX"
+// (every power of two from MIN to MAX) or a comma-separated list, with K
+// and M suffixes, each a multiple of 256.
+func ParseSizes(s string) ([]int64, error) {
+	if lo, hi, ok := strings.Cut(s, "-"); ok {
+		a, err := ParseSize(lo)
+		if err != nil {
+			return nil, err
+		}
+		b, err := ParseSize(hi)
+		if err != nil {
+			return nil, err
+		}
+		if a&(a-1) != 0 || a < 256 || b < a {
+			return nil, fmt.Errorf("%q: want MIN-MAX with MIN a power of two of at least 256 and MAX >= MIN", s)
+		}
+		var sizes []int64
+		for v := a; v <= b; v *= 2 {
+			sizes = append(sizes, v)
+		}
+		return sizes, nil
+	}
+	var sizes []int64
+	for _, f := range strings.Split(s, ",") {
+		v, err := ParseSize(strings.TrimSpace(f))
+		if err != nil {
+			return nil, err
+		}
+		if v%256 != 0 {
+			return nil, fmt.Errorf("%d is not a multiple of 256", v)
+		}
+		sizes = append(sizes, v)
+	}
+	return sizes, nil
+}
+
+// ParseSize parses a byte count with an optional K, M or G suffix.
+func ParseSize(s string) (int64, error) {
+	mult := int64(1)
+	switch {
+	case strings.HasSuffix(s, "K"), strings.HasSuffix(s, "k"):
+		mult = 1 << 10
+	case strings.HasSuffix(s, "M"), strings.HasSuffix(s, "m"):
+		mult = 1 << 20
+	case strings.HasSuffix(s, "G"), strings.HasSuffix(s, "g"):
+		mult = 1 << 30
+	}
+	num := s
+	if mult != 1 {
+		num = s[:len(s)-1]
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n <= 0 || n > (1<<40)/mult {
+		return 0, fmt.Errorf("bad size %q", s)
+	}
+	return n * mult, nil
+}
+
+// SampleBytes is the length of a sample's file for a request size, as the
+// benchmark program computes it: fileSize, but at most maxRequests
+// requests, and at least one.
+func SampleBytes(fileSize, maxRequests, req int64) int64 {
+	n := fileSize
+	if req*maxRequests < n {
+		n = req * maxRequests
+	}
+	return max(n, req)
+}
