@@ -199,3 +199,23 @@ func TestSizeLabel(t *testing.T) {
 		}
 	}
 }
+
+func TestParseSizes(t *testing.T) {
+	got, err := ParseSizes("512-1M")
+	if err != nil || len(got) != 12 || got[0] != 512 || got[11] != 1<<20 {
+		t.Errorf("ParseSizes(512-1M) = %v, %v", got, err)
+	}
+	if got, err := ParseSizes("4K, 64k,1M"); err != nil || len(got) != 3 || got[1] != 65536 {
+		t.Errorf("ParseSizes(list) = %v, %v", got, err)
+	}
+	for _, bad := range []string{"", "100", "300-1K", "1M-512", "4K,x", "0"} {
+		if _, err := ParseSizes(bad); err == nil {
+			t.Errorf("ParseSizes(%q) accepted", bad)
+		}
+	}
+	for _, c := range [][4]int64{{8 << 20, 4096, 512, 2 << 20}, {8 << 20, 4096, 4096, 8 << 20}, {1024, 4096, 1 << 20, 1 << 20}} {
+		if got := SampleBytes(c[0], c[1], c[2]); got != c[3] {
+			t.Errorf("SampleBytes(%d, %d, %d) = %d, want %d", c[0], c[1], c[2], got, c[3])
+		}
+	}
+}
