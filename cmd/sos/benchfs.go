@@ -276,6 +276,7 @@ func fsTargets(o *fsOptions) []fsTarget {
 				return sys.MountHost(hostSide, "/tmp/sos-benchfs-host")
 			}},
 	}
+	targets = append(targets, extraFSTargets...)
 	// HOOK nfs (built-in server): when internal/boot can serve a host
 	// directory over NFS from the sos process and mount it, add
 	//
@@ -297,6 +298,10 @@ func fsTargets(o *fsOptions) []fsTarget {
 	// image file with the same request size".
 	return targets
 }
+
+// extraFSTargets are added to fsTargets' list: tests use it to run a
+// transfer-size sweep before SOS has NFS.
+var extraFSTargets []fsTarget
 
 // fsRun is one measured run: a SOS target at one transfer size, or a
 // reference.
@@ -489,44 +494,23 @@ func writePattern(path string, n int64) error {
 }
 
 // printFSTable prints, per operation and request size, every run's mean
-// bandwidth and standard deviation, then each SOS run's ratio to the
-// references, then the harmonic means.
+// bandwidth and standard deviation; then each SOS run's ratio to each
+// reference; then the harmonic means.
 func printFSTable(w io.Writer, runs []fsRun) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	var refs []fsRun
-	for _, r := range runs {
-		if !r.sos {
-			refs = append(refs, r)
-		}
-	}
-	fmt.Fprint(tw, "op\trequest\t")
-	for _, r := range runs {
-		fmt.Fprintf(tw, "%s\t", r.name)
-	}
-	for _, r := range runs {
-		if r.sos {
-			for _, ref := range refs {
-				fmt.Fprintf(tw, "%s / %s\t", r.name, strings.TrimSuffix(ref.name, " host"))
-			}
-		}
-	}
-	fmt.Fprintln(tw)
 	type key struct {
 		op  string
 		req int64
 	}
-	means := make([]map[key]fsbench.Point, len(runs))
+	points := make([]map[key]fsbench.Point, len(runs))
 	var keys []key
-	seen := map[key]bool{}
 	for i, r := range runs {
-		means[i] = map[key]fsbench.Point{}
+		points[i] = map[key]fsbench.Point{}
 		for _, p := range fsbench.Points(r.report.Samples) {
 			k := key{p.Op, p.RequestSize}
-			means[i][k] = p
-			if !seen[k] {
-				seen[k] = true
+			if !slices.Contains(keys, k) {
 				keys = append(keys, k)
 			}
+			points[i][k] = p
 		}
 	}
 	slices.SortStableFunc(keys, func(a, b key) int {
@@ -538,36 +522,62 @@ func printFSTable(w io.Writer, runs []fsRun) {
 		}
 		return cmp.Compare(a.req, b.req)
 	})
+
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "op\trequest\t")
+	for _, r := range runs {
+		fmt.Fprintf(tw, "%s\t", r.name)
+	}
+	fmt.Fprintln(tw)
 	for _, k := range keys {
 		fmt.Fprintf(tw, "%s\t%s\t", k.op, fsbench.SizeLabel(k.req))
 		for i := range runs {
-			if p, ok := means[i][k]; ok {
+			if p, ok := points[i][k]; ok {
 				fmt.Fprintf(tw, "%.1f ± %.1f\t", p.Mean/(1<<20), p.Std/(1<<20))
 			} else {
 				fmt.Fprint(tw, "-\t")
 			}
 		}
-		for i, r := range runs {
-			if !r.sos {
-				continue
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\nbandwidth in MiB/s, mean ± standard deviation")
+
+	// Ratios: every SOS run against every reference.
+	type pair struct{ sos, ref int }
+	var pairs []pair
+	for i, r := range runs {
+		for j, ref := range runs {
+			if r.sos && !ref.sos {
+				pairs = append(pairs, pair{i, j})
 			}
-			for j := range runs {
-				if runs[j].sos {
-					continue
-				}
-				p, ok1 := means[i][k]
-				q, ok2 := means[j][k]
-				if ok1 && ok2 && q.Mean > 0 {
-					fmt.Fprintf(tw, "%.2f\t", p.Mean/q.Mean)
+		}
+	}
+	if len(pairs) > 0 {
+		fmt.Fprintln(w)
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprint(tw, "op\trequest\t")
+		for _, p := range pairs {
+			fmt.Fprintf(tw, "%s / %s\t", strings.TrimPrefix(runs[p.sos].name, "sos "), runs[p.ref].name)
+		}
+		fmt.Fprintln(tw)
+		for _, k := range keys {
+			fmt.Fprintf(tw, "%s\t%s\t", k.op, fsbench.SizeLabel(k.req))
+			for _, p := range pairs {
+				a, ok1 := points[p.sos][k]
+				b, ok2 := points[p.ref][k]
+				if ok1 && ok2 && b.Mean > 0 {
+					fmt.Fprintf(tw, "%.2f\t", a.Mean/b.Mean)
 				} else {
 					fmt.Fprint(tw, "-\t")
 				}
 			}
+			fmt.Fprintln(tw)
 		}
-		fmt.Fprintln(tw)
+		tw.Flush()
+		fmt.Fprintln(w, "\nSOS's mean bandwidth over the reference's")
 	}
-	tw.Flush()
-	fmt.Fprintln(w, "\nbandwidth in MiB/s, mean ± standard deviation; ratios of means")
+
 	fmt.Fprintln(w, "\nharmonic mean of all samples (MiB/s):")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "run\tall\twrite\tread\twrite >= 64K\tread >= 64K\t")
