@@ -65,6 +65,7 @@ func benchFS(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.hostDir, "dir", "", "host directory for the host-side files (default a new temporary directory, removed afterwards)")
 	fs.StringVar(&o.outDir, "o", "", "directory for the JSON reports and graphs (default a new temporary directory, kept)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "bound on each run")
+	fs.BoolVar(&o.verify, "verify", false, "have the benchmark check every byte it reads (inside the timed read)")
 	verbose := fs.Bool("v", false, "print every sample as it is measured")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -154,11 +155,18 @@ func benchFS(args []string, stdout, stderr io.Writer) int {
 		targets = chosen
 	}
 
-	fmt.Fprintf(stdout, "File-system benchmark (M5): %s, %d CPUs, %s; SOS on %d harts, %s RAM\n",
+	var header bytes.Buffer
+	fmt.Fprintf(&header, "File-system benchmark (M5): %s, %d CPUs, %s; SOS on %d harts, %s RAM\n",
 		cpuModel(), runtime.NumCPU(), runtime.Version(), o.harts, *mem)
-	fmt.Fprintf(stdout, "%d samples per point; %s per sample, at most %d requests; write = open+write+fsync+close, read = open+read+close\n",
+	fmt.Fprintf(&header, "%d samples per point; %s per sample, at most %d requests; write = open+write+fsync+close, read = open+read+close\n",
 		o.iterations, fsbench.SizeLabel(o.fileBytes), o.maxRequests)
-	fmt.Fprintf(stdout, "host directory %s\n\n", o.hostDir)
+	if o.direct {
+		fmt.Fprintln(&header, "dd with O_DIRECT")
+	} else {
+		fmt.Fprintln(&header, "dd reads from the host's page cache")
+	}
+	fmt.Fprintf(&header, "host directory %s\n\n", o.hostDir)
+	stdout.Write(header.Bytes())
 
 	var runs []fsRun
 	status := 0
@@ -217,7 +225,7 @@ func benchFS(args []string, stdout, stderr io.Writer) int {
 	var table bytes.Buffer
 	printFSTable(&table, runs)
 	stdout.Write(table.Bytes())
-	files, err := writeFSResults(o.outDir, runs, table.Bytes())
+	files, err := writeFSResults(o.outDir, runs, append(header.Bytes(), table.Bytes()...))
 	if err != nil {
 		return fail(err)
 	}
@@ -238,6 +246,7 @@ type fsOptions struct {
 	harts            int
 	mem              uint64
 	qemu, dd, direct bool
+	verify           bool // the benchmark checks what it reads
 	hostDir, outDir  string
 	timeout          time.Duration
 	benchBin         string // the riscv64 benchmark binary (the userland's /bin/bench)
@@ -326,6 +335,9 @@ func benchArgs(o *fsOptions, dir string, labels ...string) []string {
 		"-file-size", strconv.FormatInt(o.fileBytes, 10), "-max-requests", strconv.FormatInt(o.maxRequests, 10)}
 	if o.progress == nil {
 		args = append(args, "-q")
+	}
+	if o.verify {
+		args = append(args, "-verify")
 	}
 	for _, l := range labels {
 		args = append(args, "-label", l)

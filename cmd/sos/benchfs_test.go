@@ -16,7 +16,8 @@ import (
 )
 
 // TestBenchFS runs `sos bench fs` with a tiny configuration: /bin/bench
-// on SOS's tmpfs and on a host directory, under qemu-riscv64, and dd.
+// on SOS's tmpfs and on a host directory, under qemu-riscv64, and dd;
+// the benchmark checks every byte it reads back (-verify).
 // Every report must be complete (every sample, consistent figures), the
 // table must have a row per operation and request size, and the graph
 // must decode.
@@ -26,7 +27,7 @@ func TestBenchFS(t *testing.T) {
 	}
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
-	code := sos([]string{"bench", "fs", "-n", "2", "-sizes", "512,64K", "-file-size", "256K", "-max-requests", "64",
+	code := sos([]string{"bench", "fs", "-verify", "-n", "2", "-sizes", "512,64K", "-file-size", "256K", "-max-requests", "64",
 		"-dir", t.TempDir(), "-o", out}, &stdout, &stderr)
 	if code != 0 {
 		t.Fatalf("status %d\n%s\n%s", code, stdout.String(), stderr.String())
