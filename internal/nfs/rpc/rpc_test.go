@@ -408,3 +408,64 @@ func BenchmarkCallUDP(b *testing.B) {
 		}
 	})
 }
+
+func TestHandlerPanic(t *testing.T) {
+	s := NewServer()
+	s.Register(testProg, 1, 1, func(*Request, *xdr.Decoder, *xdr.Encoder) AcceptStat { panic("bug") })
+	c, err := Dial("tcp", startTCP(t, s), Config{Total: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_, err = c.Call(context.Background(), testProg, 1, 1, nil)
+	var re *ReplyError
+	if !errors.As(err, &re) || re.Header.Stat != SystemErr {
+		t.Fatalf("err %v, want SYSTEM_ERR", err)
+	}
+}
+
+func TestDupCache(t *testing.T) {
+	s := NewServer()
+	s.DupCache = 1024
+	var runs atomic.Int64
+	s.Register(testProg, 1, procAdd, func(_ *Request, a *xdr.Decoder, r *xdr.Encoder) AcceptStat {
+		runs.Add(1)
+		x, y := a.Uint32(), a.Uint32()
+		r.Uint32(x + y)
+		return Success
+	})
+	var l *lossy
+	addr := startUDP(t, s, func(pc net.PacketConn) net.PacketConn {
+		l = &lossy{PacketConn: pc}
+		return l
+	})
+	c, err := Dial("udp", addr, Config{Timeout: 10 * time.Millisecond, MaxTimeout: 40 * time.Millisecond, Total: 20 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	manyCalls(t, c, 100)
+	if l.n.Load() <= 100 {
+		t.Fatalf("no retransmissions (%d replies)", l.n.Load())
+	}
+	if runs.Load() != 100 {
+		t.Fatalf("procedure ran %d times for 100 calls", runs.Load())
+	}
+}
+
+func BenchmarkCallTCP(b *testing.B) {
+	s := testServer()
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer l.Close()
+	go s.ServeTCP(l)
+	c, _ := Dial("tcp", l.Addr().String(), Config{})
+	defer c.Close()
+	args := addArgs(1, 2)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := c.Call(context.Background(), testProg, 1, procAdd, args); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -34,6 +34,12 @@ type Server struct {
 	// MaxInFlight bounds the requests handled at once per listener or
 	// socket. Default 64.
 	MaxInFlight int
+	// DupCache is the number of recent calls whose replies are kept to
+	// answer retransmissions without running the procedure again (0: no
+	// cache). Set it before serving.
+	DupCache int
+
+	drc drc
 }
 
 // NewServer returns a server with no programs.
@@ -59,7 +65,7 @@ func (s *Server) Register(prog, vers, proc uint32, h Handler) {
 // Handle processes one call message and returns the reply message, or nil
 // when the message is not a decodable call (it is dropped, as RFC 5531
 // allows).
-func (s *Server) Handle(msg []byte, addr net.Addr) []byte {
+func (s *Server) Handle(msg []byte, addr net.Addr) (reply []byte) {
 	d := xdr.NewDecoder(msg)
 	h, rpcvers, err := DecodeCall(d)
 	if err != nil {
@@ -90,9 +96,17 @@ func (s *Server) Handle(msg []byte, addr net.Addr) []byte {
 		rh.Encode(e)
 		return e.Bytes()
 	}
+	var key drcKey
+	if s.DupCache > 0 && addr != nil {
+		key = drcKey{addr.String(), h.Xid, h.Prog, h.Vers, h.Proc}
+		if reply, seen := s.drc.lookup(key, s.DupCache); seen {
+			return reply // nil while the first copy runs: drop this one
+		}
+		defer func() { s.drc.store(key, reply) }()
+	}
 	rh.Stat = Success
 	rh.Encode(e)
-	stat := fn(&Request{Header: h, Addr: addr}, d, e)
+	stat := safeCall(fn, &Request{Header: h, Addr: addr}, d, e)
 	if stat == Success && d.Err() != nil {
 		stat = GarbageArgs
 	}
@@ -103,6 +117,17 @@ func (s *Server) Handle(msg []byte, addr net.Addr) []byte {
 		return e.Bytes()
 	}
 	return e.Bytes()
+}
+
+// safeCall runs a handler, turning a panic (a bug, perhaps provoked by a
+// hostile caller) into SYSTEM_ERR rather than a crash of the whole process.
+func safeCall(fn Handler, req *Request, d *xdr.Decoder, e *xdr.Encoder) (stat AcceptStat) {
+	defer func() {
+		if r := recover(); r != nil {
+			stat = SystemErr
+		}
+	}()
+	return fn(req, d, e)
 }
 
 func (s *Server) inFlight() chan struct{} {
