@@ -220,6 +220,23 @@ func TestGanesha(t *testing.T) {
 		if err := Call(ctx, c, ProcReadlink, &FHArgs{FH: names["ln"].FH}, &rl); err != nil || rl.Status != StatusOK || rl.Target != "a.txt" {
 			t.Fatalf("%s: READLINK: %v %+v", network, err, rl)
 		}
+		// Many calls in flight on one socket.
+		errs := make(chan error, 64)
+		for range 64 {
+			go func() {
+				var r GetattrRes
+				err := Call(ctx, c, ProcGetattr, &FHArgs{FH: lr.FH}, &r)
+				if err == nil && (r.Status != StatusOK || r.Attr.Size != 11) {
+					err = fmt.Errorf("status %v size %d", r.Status, r.Attr.Size)
+				}
+				errs <- err
+			}()
+		}
+		for range 64 {
+			if err := <-errs; err != nil {
+				t.Fatalf("%s: concurrent GETATTR: %v", network, err)
+			}
+		}
 		// Write, commit and read back a new file.
 		name := "new-" + network
 		var cr CreateRes
@@ -238,6 +255,14 @@ func TestGanesha(t *testing.T) {
 		}
 		if b, err := os.ReadFile(filepath.Join(dir, name)); err != nil || string(b) != "written by sos" {
 			t.Fatalf("%s: file on disk: %q %v", network, b, err)
+		}
+		var lk LinkRes
+		if err := Call(ctx, c, ProcLink, &LinkArgs{File: cr.FH, Link: DirOp{Dir: root, Name: name + ".link"}}, &lk); err != nil ||
+			lk.Status != StatusOK || lk.Attr == nil || lk.Attr.Nlink != 2 {
+			t.Fatalf("%s: LINK: %v %+v", network, err, lk)
+		}
+		if err := Call(ctx, c, ProcRemove, &DirOpArgs{What: DirOp{Dir: root, Name: name + ".link"}}, new(WccRes)); err != nil {
+			t.Fatal(err)
 		}
 		var rm WccRes
 		if err := Call(ctx, c, ProcRemove, &DirOpArgs{What: DirOp{Dir: root, Name: name}}, &rm); err != nil || rm.Status != StatusOK {

@@ -627,3 +627,65 @@ type ReaddirplusRes struct{ ReaddirRes }
 
 func (r *ReaddirplusRes) Encode(e *xdr.Encoder) { r.Plus = true; r.ReaddirRes.Encode(e) }
 func (r *ReaddirplusRes) Decode(d *xdr.Decoder) { r.Plus = true; r.ReaddirRes.Decode(d) }
+
+// LinkArgs is LINK3args: make Link a new name for File.
+type LinkArgs struct {
+	File FH
+	Link DirOp
+}
+
+func (a *LinkArgs) Encode(e *xdr.Encoder) { encFH(e, a.File); encDirOp(e, a.Link) }
+func (a *LinkArgs) Decode(d *xdr.Decoder) { a.File = decFH(d); a.Link = decDirOp(d) }
+
+// LinkRes is LINK3res.
+type LinkRes struct {
+	Status Status
+	Attr   *Fattr
+	DirWcc Wcc
+}
+
+func (r *LinkRes) Encode(e *xdr.Encoder) {
+	e.Uint32(uint32(r.Status))
+	encPostOp(e, r.Attr)
+	encWcc(e, &r.DirWcc)
+}
+
+func (r *LinkRes) Decode(d *xdr.Decoder) {
+	r.Status = decStatus(d)
+	r.Attr = decPostOp(d)
+	r.DirWcc = decWcc(d)
+}
+
+// MknodArgs is MKNOD3args: Attr applies to devices, sockets and FIFOs,
+// Major and Minor to devices. Its result is a CreateRes.
+type MknodArgs struct {
+	Where        DirOp
+	Type         Ftype
+	Attr         Sattr
+	Major, Minor uint32
+}
+
+func (a *MknodArgs) Encode(e *xdr.Encoder) {
+	encDirOp(e, a.Where)
+	e.Uint32(uint32(a.Type))
+	switch a.Type {
+	case TypeChr, TypeBlk:
+		a.Attr.Encode(e)
+		e.Uint32(a.Major)
+		e.Uint32(a.Minor)
+	case TypeSock, TypeFifo:
+		a.Attr.Encode(e)
+	}
+}
+
+func (a *MknodArgs) Decode(d *xdr.Decoder) {
+	a.Where = decDirOp(d)
+	a.Type = Ftype(d.Uint32())
+	switch a.Type {
+	case TypeChr, TypeBlk:
+		a.Attr.Decode(d)
+		a.Major, a.Minor = d.Uint32(), d.Uint32()
+	case TypeSock, TypeFifo:
+		a.Attr.Decode(d)
+	}
+}
