@@ -57,48 +57,70 @@ func (c *Config) fill() {
 
 // Client issues calls over one UDP socket or TCP connection. Any number
 // of goroutines may call at once; replies are matched to calls by xid, and
-// duplicate or late replies are dropped.
+// duplicate or late replies are dropped. A client made by Dial over TCP
+// reconnects when its connection breaks and sends the calls still waiting
+// again on the new one (same xid, so a server's duplicate request cache
+// recognises them).
 type Client struct {
-	conn   net.Conn
 	stream bool
 	cfg    Config
+	dial   func() (net.Conn, error) // nil: no reconnection
 	xid    atomic.Uint32
 
-	wmu sync.Mutex // serialises writes on a stream
+	wmu    sync.Mutex // serialises writes on a stream
+	dialMu sync.Mutex // one reconnection at a time
 
 	mu      sync.Mutex // guards the fields below
+	conn    net.Conn   // nil while a stream is disconnected
+	gen     uint64     // counts connections, so calls know to resend
 	pending map[uint32]chan []byte
-	err     error // set once the connection failed or was closed
+	err     error // set once the client failed or was closed
 }
 
 // Dial connects to addr over network ("udp", "udp4", "tcp", ...) and
 // returns a client using it.
 func Dial(network, addr string, cfg Config) (*Client, error) {
-	conn, err := net.Dial(network, addr)
+	dial := func() (net.Conn, error) { return net.DialTimeout(network, addr, 10*time.Second) }
+	conn, err := dial()
 	if err != nil {
 		return nil, err
 	}
 	_, isUDP := conn.(*net.UDPConn)
-	return NewClient(conn, !isUDP, cfg), nil
+	c := newClient(conn, !isUDP, cfg)
+	if !isUDP {
+		c.dial = dial
+	}
+	return c, nil
 }
 
 // NewClient returns a client on conn; stream says whether conn is a stream
-// (record marking) or carries datagrams. The client owns conn.
+// (record marking) or carries datagrams. The client owns conn and does not
+// reconnect: when a stream breaks, its calls fail with ErrClosed.
 func NewClient(conn net.Conn, stream bool, cfg Config) *Client {
+	return newClient(conn, stream, cfg)
+}
+
+func newClient(conn net.Conn, stream bool, cfg Config) *Client {
 	cfg.fill()
-	c := &Client{conn: conn, stream: stream, cfg: cfg, pending: map[uint32]chan []byte{}}
+	c := &Client{conn: conn, gen: 1, stream: stream, cfg: cfg, pending: map[uint32]chan []byte{}}
 	var b [4]byte
 	rand.Read(b[:])
 	c.xid.Store(binary.BigEndian.Uint32(b[:]))
-	go c.readLoop()
+	go c.readLoop(conn, 1)
 	return c
 }
 
 // Close closes the connection; outstanding calls fail with ErrClosed.
 func (c *Client) Close() error {
-	err := c.conn.Close()
+	c.mu.Lock()
+	conn := c.conn
+	c.conn = nil
+	c.mu.Unlock()
 	c.fail(ErrClosed)
-	return err
+	if conn != nil {
+		return conn.Close()
+	}
+	return nil
 }
 
 func (c *Client) fail(err error) {
@@ -113,7 +135,58 @@ func (c *Client) fail(err error) {
 	c.mu.Unlock()
 }
 
-func (c *Client) readLoop() {
+// broken handles the failure of connection gen of a stream.
+func (c *Client) broken(conn net.Conn, gen uint64, err error) {
+	if c.dial == nil {
+		c.fail(fmt.Errorf("%w: %v", ErrClosed, err))
+		return
+	}
+	c.mu.Lock()
+	if c.gen == gen {
+		c.conn = nil // the next send reconnects
+	}
+	c.mu.Unlock()
+	conn.Close()
+}
+
+// getConn returns the current connection, reconnecting a broken stream.
+func (c *Client) getConn() (net.Conn, uint64, error) {
+	c.mu.Lock()
+	conn, gen, err := c.conn, c.gen, c.err
+	c.mu.Unlock()
+	if err != nil || conn != nil {
+		return conn, gen, err
+	}
+	if c.dial == nil {
+		return nil, 0, ErrClosed
+	}
+	c.dialMu.Lock()
+	defer c.dialMu.Unlock()
+	c.mu.Lock()
+	conn, gen, err = c.conn, c.gen, c.err
+	c.mu.Unlock()
+	if err != nil || conn != nil {
+		return conn, gen, err
+	}
+	conn, err = c.dial()
+	if err != nil {
+		return nil, 0, err
+	}
+	c.mu.Lock()
+	if c.err != nil {
+		err = c.err
+		c.mu.Unlock()
+		conn.Close()
+		return nil, 0, err
+	}
+	c.gen++
+	c.conn, gen = conn, c.gen
+	c.mu.Unlock()
+	go c.readLoop(conn, gen)
+	return conn, gen, nil
+}
+
+func (c *Client) readLoop(conn net.Conn, gen uint64) {
 	var buf []byte
 	if !c.stream {
 		buf = make([]byte, 65536)
@@ -122,13 +195,13 @@ func (c *Client) readLoop() {
 		var msg []byte
 		if c.stream {
 			var err error
-			msg, err = ReadRecord(c.conn, nil, c.cfg.MaxRecord)
+			msg, err = ReadRecord(conn, nil, c.cfg.MaxRecord)
 			if err != nil {
-				c.fail(fmt.Errorf("%w: %v", ErrClosed, err))
+				c.broken(conn, gen, err)
 				return
 			}
 		} else {
-			n, err := c.conn.Read(buf)
+			n, err := conn.Read(buf)
 			if err != nil {
 				var ne net.Error
 				if errors.As(err, &ne) && ne.Timeout() {
@@ -168,14 +241,23 @@ func (c *Client) readLoop() {
 	}
 }
 
-func (c *Client) send(msg []byte) error {
+// send sends msg and returns the generation of the connection used.
+func (c *Client) send(msg []byte) (uint64, error) {
+	conn, gen, err := c.getConn()
+	if err != nil {
+		return 0, err
+	}
 	if !c.stream {
-		_, err := c.conn.Write(msg)
-		return err
+		_, err := conn.Write(msg)
+		return gen, err
 	}
 	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	return WriteRecord(c.conn, msg)
+	err = WriteRecord(conn, msg)
+	c.wmu.Unlock()
+	if err != nil {
+		c.broken(conn, gen, err)
+	}
+	return gen, err
 }
 
 // Call calls procedure proc of program prog version vers with the
@@ -205,9 +287,16 @@ func (c *Client) Call(ctx context.Context, prog, vers, proc uint32, args []byte)
 		c.mu.Unlock()
 	}()
 
-	if err := c.send(msg); err != nil && c.stream {
+	// A failed send is like a lost message: the retransmission timer
+	// tries again (on a stream, over a new connection).
+	sentGen, err := c.send(msg)
+	if err != nil && c.stream && c.dial == nil {
 		return nil, fmt.Errorf("rpc: send: %w", err)
 	}
+	if errors.Is(err, ErrClosed) {
+		return nil, err
+	}
+	sent := err == nil
 	total := time.NewTimer(c.cfg.Total)
 	defer total.Stop()
 	rto := c.cfg.Timeout
@@ -225,9 +314,22 @@ func (c *Client) Call(ctx context.Context, prog, vers, proc uint32, args []byte)
 			return parseReply(reply)
 		case <-retrans.C:
 			if !c.stream {
-				c.send(msg) // a lost send is like a lost datagram
-				rto = min(2*rto, c.cfg.MaxTimeout)
+				c.send(msg)
+			} else {
+				// A stream does not lose messages: resend only if the
+				// connection this call went out on is gone.
+				c.mu.Lock()
+				lost := !sent || c.conn == nil || c.gen != sentGen
+				c.mu.Unlock()
+				if lost {
+					if g, err := c.send(msg); err == nil {
+						sentGen, sent = g, true
+					} else {
+						sent = false
+					}
+				}
 			}
+			rto = min(2*rto, c.cfg.MaxTimeout)
 			retrans.Reset(rto)
 		case <-total.C:
 			return nil, fmt.Errorf("%w (prog %d proc %d after %v)", ErrTimeout, prog, proc, c.cfg.Total)

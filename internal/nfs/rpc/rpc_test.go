@@ -226,13 +226,53 @@ func TestClosedConnection(t *testing.T) {
 			conn.Close()
 		}
 	}()
-	c, err := Dial("tcp", l.Addr().String(), Config{Total: 10 * time.Second})
+	conn, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewClient(conn, true, Config{Total: 10 * time.Second})
+	defer c.Close()
+	if _, err := c.Call(context.Background(), testProg, 1, 0, nil); !errors.Is(err, ErrClosed) {
+		t.Fatalf("err %v, want ErrClosed", err)
+	}
+	if _, err := c.Call(context.Background(), testProg, 1, 0, nil); !errors.Is(err, ErrClosed) {
+		t.Fatalf("second call: err %v, want ErrClosed", err)
+	}
+}
+
+// TestReconnect: a client from Dial survives its TCP connection being cut
+// with calls in flight, sending them again on a new connection.
+func TestReconnect(t *testing.T) {
+	s := testServer()
+	s.DupCache = 1024
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var conns atomic.Int64
+	go func() {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			if conns.Add(1) <= 2 {
+				// Hang up on the first two connections after one call.
+				go func() { ReadRecord(conn, nil, 1<<20); conn.Close() }()
+				continue
+			}
+			go s.ServeConn(conn)
+		}
+	}()
+	c, err := Dial("tcp", l.Addr().String(), Config{Timeout: 10 * time.Millisecond, MaxTimeout: 50 * time.Millisecond, Total: 20 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if _, err := c.Call(context.Background(), testProg, 1, 0, nil); !errors.Is(err, ErrClosed) {
-		t.Fatalf("err %v, want ErrClosed", err)
+	manyCalls(t, c, 50)
+	if conns.Load() < 3 {
+		t.Fatalf("%d connections", conns.Load())
 	}
 }
 
