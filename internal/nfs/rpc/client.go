@@ -22,6 +22,10 @@ var ErrTimeout = errors.New("rpc: call timed out")
 // connection failed.
 var ErrClosed = errors.New("rpc: client closed")
 
+// MaxDatagram is the largest UDP payload (IPv4): calls and replies over
+// UDP must fit, so NFS over UDP needs transfer sizes of 32 KiB or so.
+const MaxDatagram = 65507
+
 // Config tunes a Client. Zero fields take the defaults shown.
 type Config struct {
 	// Timeout is the first retransmission timeout (UDP only; TCP never
@@ -271,6 +275,10 @@ func (c *Client) Call(ctx context.Context, prog, vers, proc uint32, args []byte)
 	h.Encode(e)
 	e.Buf = append(e.Buf, args...)
 	msg := e.Bytes()
+
+	if !c.stream && len(msg) > MaxDatagram {
+		return nil, fmt.Errorf("rpc: %d-byte call too big for a datagram", len(msg))
+	}
 
 	ch := make(chan []byte, 1)
 	c.mu.Lock()

@@ -129,6 +129,11 @@ func TestConcurrentUDPAndTCP(t *testing.T) {
 			}
 			defer c.Close()
 			manyCalls(t, c, 200)
+			if tc.network == "udp" {
+				if _, err := c.Call(context.Background(), testProg, 1, procEcho, make([]byte, MaxDatagram)); err == nil {
+					t.Fatal("oversized datagram sent")
+				}
+			}
 			// A large argument over TCP exercises record reassembly.
 			if tc.network == "tcp" {
 				big := bytes.Repeat([]byte("abcdefg"), 100000)
