@@ -35,9 +35,7 @@ func run(args []string) int {
 		if len(args) > 2 {
 			sh.args = args[2:]
 		}
-		if !sh.RunSource(args[1]) {
-			return 2
-		}
+		sh.RunReader(strings.NewReader(args[1]))
 	case len(args) > 0 && args[0] != "-" && args[0] != "-s":
 		f, err := os.Open(args[0])
 		if err != nil {

@@ -137,6 +137,9 @@ func (l *lexer) next() (token, error) {
 		if c == ' ' || c == '\t' || c == '\r' {
 			l.i++
 		} else if c == '\\' && l.i+1 < len(l.src) && l.src[l.i+1] == '\n' {
+			if l.i+2 == len(l.src) {
+				return token{}, ErrIncomplete // the next line continues this one
+			}
 			l.i += 2
 		} else if c == '#' {
 			for l.i < len(l.src) && l.src[l.i] != '\n' {
@@ -225,12 +228,18 @@ func (l *lexer) word() (Word, error) {
 		switch {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || isOpChar(c):
 			flush()
+			if len(w) == 0 && !empty {
+				w = Word{{Kind: Lit, Quoted: true}}
+			}
 			return w, nil
 		case c == '\\':
 			if l.i+1 >= len(l.src) {
 				return nil, ErrIncomplete
 			}
 			if l.src[l.i+1] == '\n' {
+				if l.i+2 == len(l.src) {
+					return nil, ErrIncomplete
+				}
 				l.i += 2
 				continue
 			}

@@ -164,18 +164,6 @@ var errnoText = map[syscall.Errno]string{
 	syscall.EBADF:   "Bad file descriptor",
 }
 
-// RunSource parses and runs src (a whole script or a line); it returns
-// false if the source had a syntax error.
-func (sh *Shell) RunSource(src string) bool {
-	list, err := Parse(src)
-	if err != nil {
-		sh.syntaxError(err)
-		return false
-	}
-	sh.runList(list)
-	return true
-}
-
 func (sh *Shell) syntaxError(err error) {
 	if err == ErrIncomplete {
 		sh.errorf("syntax error: unexpected end of file")
