@@ -104,6 +104,15 @@ func biCd(sh *Shell, argv []string, fds []*os.File) int {
 		}
 	}
 	old, _ := os.Getwd()
+	if sh.sub {
+		// A subshell shares the process's directory: check, don't change.
+		if fi, err := os.Stat(dir); err != nil {
+			return bierr(fds, "cd", "%s: %s", dir, errText(err))
+		} else if !fi.IsDir() {
+			return bierr(fds, "cd", "%s: Not a directory", dir)
+		}
+		return 0
+	}
 	if err := os.Chdir(dir); err != nil {
 		return bierr(fds, "cd", "%s: %s", dir, errText(err))
 	}
@@ -239,8 +248,7 @@ func biTime(sh *Shell, argv []string, fds []*os.File) int {
 }
 
 func biJobs(sh *Shell, argv []string, fds []*os.File) int {
-	for sh.reap(false) {
-	}
+	sh.reapAll()
 	w := out(fds)
 	for _, j := range append([]*Job(nil), sh.jobs.list...) {
 		if !j.bg {

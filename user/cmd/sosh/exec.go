@@ -328,8 +328,9 @@ func (sh *Shell) startJob(stages []*stage, bg bool, text string, hart int) int {
 		case st.builtin != nil:
 			p.name = st.argv[0]
 			p.builtin = make(chan int, 1)
+			sub := sh.subshell()
 			go func(st *stage, c chan int) {
-				status := st.builtin(sh, st.argv, st.fds)
+				status := st.builtin(sub, st.argv, st.fds)
 				closeAll(st.close)
 				c <- status
 			}(st, p.builtin)
@@ -369,6 +370,26 @@ func (sh *Shell) startJob(stages []*stage, bg bool, text string, hart int) int {
 		return 0
 	}
 	return sh.waitForeground(j)
+}
+
+// subshell is a copy of the shell for a builtin that runs beside it (in
+// a pipeline or the background), as a forked subshell would be: what the
+// builtin changes stays in the copy, and it has no jobs of its own to
+// control.
+func (sh *Shell) subshell() *Shell {
+	c := &Shell{
+		vars: map[string]string{}, exported: map[string]bool{},
+		args: sh.args, status: sh.status, lastBg: sh.lastBg,
+		ttyFd: -1, hist: sh.hist, sub: true,
+		stdin: sh.stdin, stdout: sh.stdout, stderr: sh.stderr,
+	}
+	for k, v := range sh.vars {
+		c.vars[k] = v
+	}
+	for k, v := range sh.exported {
+		c.exported[k] = v
+	}
+	return c
 }
 
 // spawnOn spawns on a hart if hart >= 0: the affinity is set on this

@@ -211,41 +211,83 @@ func (t *jobTable) findPid(pid int) (*Job, *proc) {
 	return nil, nil
 }
 
-// reap collects the status changes of children; block waits for one.
-// It returns false if there was nothing to wait for.
-func (sh *Shell) reap(block bool) bool {
+// reapJob collects status changes of j's processes; block waits for one.
+// It returns false if j has no process left to wait for, and how many
+// changes it collected. Under job
+// control it waits for the job's process group, so a stop of any of its
+// processes is seen; without, for its processes one by one. It never
+// waits for any child (-1): a builtin running in a pipeline may have
+// children of its own to wait for.
+func (sh *Shell) reapJob(j *Job, block bool) (bool, int) {
 	opts := syscall.WUNTRACED
 	if !block {
 		opts |= syscall.WNOHANG
 	}
-	var ws syscall.WaitStatus
-	var ru syscall.Rusage
-	pid, err := syscall.Wait4(-1, &ws, opts, &ru)
-	for err == syscall.EINTR {
-		pid, err = syscall.Wait4(-1, &ws, opts, &ru)
-	}
-	if err != nil || pid <= 0 {
-		return false
-	}
-	_, p := sh.jobs.findPid(pid)
-	if p == nil {
-		return true // not ours (a child of an exec'd predecessor)
-	}
-	switch {
-	case ws.Stopped():
-		p.stopped = true
-	case ws.Continued():
-		p.stopped = false
-	default:
-		p.ws, p.ru = ws, ru
-		p.done, p.stopped = true, false
-		if ws.Signaled() {
-			p.status = 128 + int(ws.Signal())
-		} else {
-			p.status = ws.ExitStatus()
+	var targets []int
+	if sh.jobControl && j.pgid > 0 {
+		targets = []int{-j.pgid}
+	} else {
+		for _, p := range j.procs {
+			if p.pid != 0 && !p.done {
+				targets = append(targets, p.pid)
+				if block {
+					break
+				}
+			}
 		}
 	}
-	return true
+	any, n := false, 0
+	for _, target := range targets {
+		var ws syscall.WaitStatus
+		var ru syscall.Rusage
+		pid, err := syscall.Wait4(target, &ws, opts, &ru)
+		for err == syscall.EINTR {
+			pid, err = syscall.Wait4(target, &ws, opts, &ru)
+		}
+		if err == syscall.ECHILD {
+			continue
+		}
+		any = true
+		if err != nil || pid <= 0 {
+			continue
+		}
+		var p *proc
+		for _, q := range j.procs {
+			if q.pid == pid {
+				p = q
+			}
+		}
+		if p == nil {
+			continue
+		}
+		n++
+		switch {
+		case ws.Stopped():
+			p.stopped = true
+		case ws.Continued():
+			p.stopped = false
+		default:
+			p.ws, p.ru = ws, ru
+			p.done, p.stopped = true, false
+			if ws.Signaled() {
+				p.status = 128 + int(ws.Signal())
+			} else {
+				p.status = ws.ExitStatus()
+			}
+		}
+	}
+	return any, n
+}
+
+// reapAll collects, without waiting, what changed in every job.
+func (sh *Shell) reapAll() {
+	for _, j := range sh.jobs.list {
+		for !j.done() {
+			if live, n := sh.reapJob(j, false); !live || n == 0 {
+				break
+			}
+		}
+	}
 }
 
 // waitJob waits until j has finished or stopped.
@@ -260,7 +302,7 @@ func (sh *Shell) waitJob(j *Job) {
 			}
 			continue
 		}
-		if !sh.reap(true) {
+		if live, _ := sh.reapJob(j, true); !live {
 			// No children at all: whatever we waited for is gone.
 			for _, p := range j.procs {
 				if p.pid != 0 && !p.done {
@@ -362,8 +404,7 @@ func (sh *Shell) signalJob(j *Job, sig syscall.Signal) error {
 // notifyJobs reports background jobs that finished since the last prompt
 // and forgets them.
 func (sh *Shell) notifyJobs() {
-	for sh.reap(false) {
-	}
+	sh.reapAll()
 	for _, j := range append([]*Job(nil), sh.jobs.list...) {
 		if j.done() {
 			if j.bg && !j.notified && sh.interactive {

@@ -28,6 +28,7 @@ type Shell struct {
 	jobs        jobTable
 
 	hist *History
+	sub  bool // a copy running a builtin beside the shell (see subshell)
 
 	stdin, stdout, stderr *os.File
 
