@@ -369,6 +369,7 @@ func (sh *Shell) continueJob(j *Job, fg bool) int {
 	for _, p := range j.procs {
 		p.stopped = false
 	}
+	j.notified = false
 	if !fg {
 		j.bg = true
 		sh.jobs.touch(j)

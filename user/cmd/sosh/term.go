@@ -48,12 +48,13 @@ func isTerminal(fd int) bool {
 	return err == nil
 }
 
-// rawMode is t with input unprocessed: no canonical mode, echo or
-// signal characters; output processing stays (\n is \r\n).
+// rawMode is t with input and output unprocessed: no canonical mode,
+// echo or signal characters, and the editor writes \r\n itself.
 func rawMode(t *Termios) *Termios {
 	r := *t
 	r.Iflag &^= syscall.ICRNL | syscall.INLCR | syscall.IGNCR | syscall.IXON | syscall.ISTRIP | syscall.BRKINT | syscall.INPCK
 	r.Lflag &^= syscall.ICANON | syscall.ECHO | syscall.ISIG | syscall.IEXTEN
+	r.Oflag &^= syscall.OPOST
 	r.Cflag |= syscall.CS8
 	r.Cc[syscall.VMIN] = 1
 	r.Cc[syscall.VTIME] = 0
