@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -24,14 +25,12 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	soshBin = filepath.Join(dir, "sosh")
-	build := exec.Command("go", "build", "-o", soshBin, ".")
-	if goroot := os.Getenv("GOROOT"); goroot != "" {
-		build.Path = filepath.Join(goroot, "bin", "go")
-	} else if p, err := exec.LookPath("go"); err == nil {
-		build.Path = p
-	} else {
-		build.Path = "/usr/local/go/bin/go"
+	// The toolchain that built this test, else the PATH's.
+	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(goTool); err != nil {
+		goTool = "go"
 	}
+	build := exec.Command(goTool, "build", "-o", soshBin, ".")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "building sosh: %v\n%s", err, out)
