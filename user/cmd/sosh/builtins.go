@@ -38,7 +38,7 @@ var builtinHelp = [][2]string{
 	{"wait", "wait [PID|%N...]: wait for background jobs"},
 	{"history", "history [-c]: list (or clear) the command history"},
 	{"oncore", "oncore [-c HART] [-t TIMES] [-f] PROG [ARGS]: run PROG on a hart, TIMES copies, -f in the foreground"},
-	{"true", "true: succeed"},
+	{"true", "true, :: succeed"},
 	{"false", "false: fail"},
 }
 
@@ -49,6 +49,7 @@ func init() {
 		"fg": biFg, "bg": biBg, "kill": biKill, "wait": biWait, "history": biHistory,
 		"oncore": biOncore, "time": biTime,
 		"true":  func(*Shell, []string, []*os.File) int { return 0 },
+		":":     func(*Shell, []string, []*os.File) int { return 0 },
 		"false": func(*Shell, []string, []*os.File) int { return 1 },
 	}
 }
@@ -58,8 +59,13 @@ func out(fds []*os.File) io.Writer {
 	if len(fds) > 1 && fds[1] != nil {
 		return fds[1]
 	}
-	return io.Discard
+	return closedWriter{}
 }
+
+// closedWriter is a closed descriptor.
+type closedWriter struct{}
+
+func (closedWriter) Write([]byte) (int, error) { return 0, syscall.EBADF }
 
 func errw(fds []*os.File) io.Writer {
 	if len(fds) > 2 && fds[2] != nil {
@@ -145,7 +151,7 @@ func biEcho(sh *Shell, argv []string, fds []*os.File) int {
 		s += "\n"
 	}
 	if _, err := io.WriteString(out(fds), s); err != nil {
-		return 1
+		return bierr(fds, "echo", "write error: %s", errText(err))
 	}
 	return 0
 }

@@ -171,7 +171,14 @@ func (sh *Shell) prepare(c *Command, fds []*os.File) *stage {
 	return st
 }
 
+// maxFd bounds the descriptors a redirection may name.
+const maxFd = 255
+
 func (sh *Shell) redirect(st *stage, r Redir) error {
+	if r.Fd > maxFd {
+		sh.errorf("%d: Bad file descriptor", r.Fd)
+		return syscall.EBADF
+	}
 	setFd := func(fd int, f *os.File) {
 		for len(st.fds) <= fd {
 			st.fds = append(st.fds, nil)

@@ -478,6 +478,11 @@ func (p *parser) pipeline() (*Pipeline, error) {
 		p.advance()
 	}
 cmds:
+	if (pl.Timed || pl.Negate) && p.err == nil && !p.startsCommand() {
+		// `time` alone times nothing, as in bash.
+		pl.Cmds = []*Command{{Words: []Word{{{Kind: Lit, Text: ":"}}}}}
+		return pl, nil
+	}
 	for {
 		c, err := p.command()
 		if err != nil {
@@ -493,6 +498,14 @@ cmds:
 		}
 		return pl, p.err
 	}
+}
+
+// startsCommand reports whether the token can start a simple command.
+func (p *parser) startsCommand() bool {
+	if p.tok.kind == tWord {
+		return true
+	}
+	return p.tok.kind == tOp && strings.ContainsAny(p.tok.op[:1], "<>") || p.tok.op == "&>"
 }
 
 func (p *parser) command() (*Command, error) {

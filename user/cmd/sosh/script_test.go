@@ -127,7 +127,10 @@ var scriptCases = []scriptCase{
 		stdout: "from script arg\n", sh: true},
 	{name: "semicolons", script: `echo a;echo b ; echo c;`, stdout: "a\nb\nc\n", sh: true},
 	{name: "&>", script: `cd "$T"; ls /nonexistent-sosh &> f; grep -c nonexistent f`, stdout: "1\n"},
-	{name: "reads rest of stdin", script: `read_rest=1; echo ok`, stdout: "ok\n"},
+	{name: "time alone", script: `time; echo $?`, stdout: "0\n", stderr: "real"},
+	{name: "colon", script: `: ignored args; echo $?`, stdout: "0\n", sh: true},
+	{name: "big fd", script: `echo x 300> /dev/null; echo $?`, stdout: "1\n", stderr: "300: Bad file descriptor"},
+	{name: "close stdout", script: `echo gone >&-; echo $?`, stdout: "1\n", stderr: "echo: write error: Bad file descriptor"},
 }
 
 // runSosh runs sosh with args, stdin and env additions in a fresh
