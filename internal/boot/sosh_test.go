@@ -127,3 +127,41 @@ func TestSoshOnSOS(t *testing.T) {
 		})
 	}
 }
+
+// TestSoshPipedOnSOS: sosh reading a script from a console that is not a
+// terminal runs it plainly: no prompt, no echo.
+func TestSoshPipedOnSOS(t *testing.T) {
+	var stdout, stderr syncBuffer
+	script := "echo piped | cat\ncd /tmp\npwd\nnosuch\necho status $?\nexit 4\necho not reached\n"
+	s, err := boot.New(boot.Config{
+		Harts: 2, MemSize: 256 << 20, Cwd: "/",
+		Stdin: strings.NewReader(script), Stdout: &stdout, Stderr: &stderr, Log: &stderr,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	p, err := s.Start("/bin/sosh", []string{"sosh"}, []string{"PATH=/bin", "HOME=/tmp"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan int, 1)
+	go func() { done <- s.Wait(p) }()
+	var ws int
+	select {
+	case ws = <-done:
+	case <-time.After(soshTimeout):
+		s.KillAll()
+		ws = <-done
+		t.Errorf("still running after %v: killed", soshTimeout)
+	}
+	if code := boot.ExitCode(ws); code != 4 {
+		t.Errorf("exit status %d, want 4", code)
+	}
+	if out := stdout.take(); out != "piped\n/tmp\nstatus 127\n" {
+		t.Errorf("stdout %q", out)
+	}
+	if e := stderr.take(); !strings.Contains(e, "nosuch: command not found") {
+		t.Errorf("stderr %q", e)
+	}
+}
