@@ -166,6 +166,16 @@ func biExit(sh *Shell, argv []string, fds []*os.File) int {
 		}
 		code = n & 0xff
 	}
+	if sh.interactive && !sh.warnedStopped {
+		for _, j := range sh.jobs.list {
+			if j.stopped() {
+				// As bash: a second exit leaves them.
+				sh.warnedStopped = true
+				fmt.Fprintln(errw(fds), "There are stopped jobs.")
+				return 1
+			}
+		}
+	}
 	sh.exiting, sh.exitCode = true, code
 	return code
 }

@@ -407,6 +407,12 @@ func (sh *Shell) signalJob(j *Job, sig syscall.Signal) error {
 func (sh *Shell) notifyJobs() {
 	sh.reapAll()
 	for _, j := range append([]*Job(nil), sh.jobs.list...) {
+		if j.stopped() && !j.notified && sh.interactive {
+			// Stopped in the background: by SIGTTIN reading the
+			// terminal, or a signal from elsewhere.
+			j.notified = true
+			sh.printf("[%d]%c  %-24s%s\n", j.id, sh.jobs.mark(j), "Stopped", j.text)
+		}
 		if j.done() {
 			if j.bg && !j.notified && sh.interactive {
 				sh.printf("[%d]%c  %-24s%s\n", j.id, sh.jobs.mark(j), j.state(), j.text)

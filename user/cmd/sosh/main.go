@@ -134,6 +134,9 @@ func (sh *Shell) interactiveLoop() {
 			continue
 		}
 		sh.hist.Add(strings.TrimSuffix(src.String(), "\n"))
+		if !strings.HasPrefix(strings.TrimSpace(src.String()), "exit") {
+			sh.warnedStopped = false
+		}
 		src.Reset()
 		if perr != nil {
 			sh.syntaxError(perr)

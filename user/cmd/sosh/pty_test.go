@@ -279,8 +279,22 @@ func TestInteractive(t *testing.T) {
 	ps.send("sleep 0.5\r")
 	ps.expect("[1]+  Done                    sleep 0.1 &\r\n")
 
-	// A command that reads the terminal gets it, then the shell again.
+	// A background job reading the terminal is stopped (SIGTTIN) and
+	// reported; in the foreground it reads.
 	ps.expect(prompt)
+	ps.send("cat &\r")
+	ps.expect("[1] ")
+	ps.pressEnterUntil("[1]+  Stopped                 cat &\r\n")
+	ps.send("fg %1\r")
+	ps.expect("cat\r\n")
+	ps.waitJobForeground()
+	ps.send("to cat\r")
+	ps.expect("to cat\r\nto cat\r\n")
+	ps.send("\x04")
+	ps.expect(prompt)
+	ps.waitShellForeground()
+
+	// A command that reads the terminal gets it, then the shell again.
 	ps.send("head -n 1\r")
 	ps.waitJobForeground()
 	ps.send("typed to head\r")
@@ -307,6 +321,15 @@ func TestInteractive(t *testing.T) {
 	ps.send("lines'\r")
 	ps.expect("\ntwo\r\nlines\r\n")
 
+	// exit with a stopped job warns once.
+	ps.send("sleep 100\r")
+	ps.waitJobForeground()
+	ps.send("\x1a")
+	ps.expect("Stopped")
+	ps.expect(prompt)
+	ps.send("exit 3\r")
+	ps.expect("There are stopped jobs.\r\n")
+	ps.expect(prompt)
 	ps.send("exit 3\r")
 	if st := ps.exitStatus(); st != 3 {
 		t.Errorf("exit 3: status %d", st)
@@ -321,10 +344,10 @@ func TestInteractive(t *testing.T) {
 		}
 	}
 
-	// The next shell has the history: up arrow gives the last line but one.
+	// The next shell has the history: up five times is nosuchcommand.
 	ps = startSession(t, dir, "SOSH_HISTORY="+hist, "HOME="+dir)
 	ps.expect(prompt)
-	ps.send("\x1b[A\x1b[A\x1b[A\x1b[A\r")
+	ps.send("\x1b[A\x1b[A\x1b[A\x1b[A\x1b[A\r")
 	ps.expect("\nsosh: nosuchcommand: command not found\r\n")
 	ps.send("\x04")
 	ps.expect("exit")

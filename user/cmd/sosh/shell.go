@@ -34,8 +34,9 @@ type Shell struct {
 
 	lastRusage syscall.Rusage // the children's times of the last foreground pipeline
 
-	exiting  bool // exit was asked for
-	exitCode int
+	exiting       bool // exit was asked for
+	warnedStopped bool // exit said there are stopped jobs
+	exitCode      int
 }
 
 // NewShell makes a shell with the process's environment.
