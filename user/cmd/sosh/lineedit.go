@@ -27,7 +27,14 @@ type Editor struct {
 	buf  []rune // the line
 	pos  int    // the cursor, an index into buf
 
+	// Width, if set, gives the terminal's width in columns (default 80):
+	// a line longer than that wraps over several rows.
+	Width func() int
+
 	prompt   string
+	cols     int  // the width for this line
+	rows     int  // rows the line's last drawing took
+	curRow   int  // the row of the cursor in that drawing, from 0
 	lastTab  bool // the previous key was a tab (a second lists candidates)
 	histIdx  int
 	histSave []rune // the line being typed, while browsing history
@@ -157,6 +164,12 @@ func ctrl(c byte) rune { return rune(c & 0x1f) }
 // empty line (or the end of input) and ErrInterrupted for ^C.
 func (e *Editor) ReadLine(prompt string) (string, error) {
 	e.prompt, e.buf, e.pos, e.lastTab = prompt, e.buf[:0], 0, false
+	e.cols, e.rows, e.curRow = 80, 1, 0
+	if e.Width != nil {
+		if w := e.Width(); w > 0 {
+			e.cols = w
+		}
+	}
 	e.histIdx, e.histSave = 0, nil
 	if e.hist != nil {
 		e.histIdx = e.hist.Len()
@@ -222,6 +235,7 @@ func (e *Editor) ReadLine(prompt string) (string, error) {
 			e.pos = i
 		case ctrl('L'):
 			io.WriteString(e.out, "\x1b[H\x1b[2J")
+			e.rows, e.curRow = 1, 0
 		case ctrl('P'), keyUp:
 			e.history(-1)
 		case ctrl('N'), keyDown:
@@ -238,9 +252,12 @@ func (e *Editor) ReadLine(prompt string) (string, error) {
 			copy(e.buf[e.pos+1:], e.buf[e.pos:])
 			e.buf[e.pos] = k
 			e.pos++
-			if e.pos == len(e.buf) {
-				// Typing at the end: echo just the character.
+			if end := e.promptLen() + len(e.buf); e.pos == len(e.buf) && end%e.cols != 0 {
+				// Typing at the end, not at a row's end: echo just the
+				// character.
 				io.WriteString(e.out, string(k))
+				e.curRow = end / e.cols
+				e.rows = e.curRow + 1
 				e.lastTab = false
 				continue
 			}
@@ -256,16 +273,38 @@ func (e *Editor) deleteAt(i int) {
 	}
 }
 
-// refresh redraws the line: prompt, text, clear to the end, cursor back.
+func (e *Editor) promptLen() int { return utf8.RuneCountInString(e.prompt) }
+
+// refresh redraws the line, which may wrap over several rows: it clears
+// the rows the last drawing took, writes prompt and text, and puts the
+// cursor in its row and column.
 func (e *Editor) refresh() {
 	var b strings.Builder
-	b.WriteString("\r")
+	if down := e.rows - 1 - e.curRow; down > 0 {
+		fmt.Fprintf(&b, "\x1b[%dB", down)
+	}
+	for i := 0; i < e.rows-1; i++ {
+		b.WriteString("\r\x1b[K\x1b[1A")
+	}
+	b.WriteString("\r\x1b[K")
 	b.WriteString(e.prompt)
 	b.WriteString(string(e.buf))
-	b.WriteString("\x1b[K")
-	if back := len(e.buf) - e.pos; back > 0 {
-		fmt.Fprintf(&b, "\x1b[%dD", back)
+	end := e.promptLen() + len(e.buf)
+	if end > 0 && end%e.cols == 0 {
+		// The terminal waits at the last column: go to the next row.
+		b.WriteString("\r\n")
 	}
+	endRow := end / e.cols
+	cur := e.promptLen() + e.pos
+	row, col := cur/e.cols, cur%e.cols
+	if up := endRow - row; up > 0 {
+		fmt.Fprintf(&b, "\x1b[%dA", up)
+	}
+	b.WriteString("\r")
+	if col > 0 {
+		fmt.Fprintf(&b, "\x1b[%dC", col)
+	}
+	e.rows, e.curRow = endRow+1, row
 	io.WriteString(e.out, b.String())
 }
 
@@ -344,6 +383,7 @@ func (e *Editor) tab() {
 		}
 	}
 	io.WriteString(e.out, b.String())
+	e.rows, e.curRow = 1, 0 // the line is drawn afresh below the list
 }
 
 // replace puts s in place of buf[start:pos].

@@ -96,6 +96,7 @@ func (sh *Shell) interactiveLoop() {
 	sh.tmodes, _ = getTermios(sh.ttyFd)
 	sh.hist = LoadHistory(sh.historyPath())
 	ed := NewEditor(os.Stdin, os.Stdout, sh.hist, sh.completeLine)
+	ed.Width = func() int { return termWidth(sh.ttyFd) }
 	var src strings.Builder
 	for !sh.exiting {
 		prompt := "> "

@@ -93,3 +93,12 @@ func withTTOUBlocked(f func() error) error {
 	syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, 2 /* SIG_SETMASK */, uintptr(unsafe.Pointer(&old)), 0, 8, 0, 0)
 	return err
 }
+
+// termWidth is the terminal's width in columns (TIOCGWINSZ), 0 if unknown.
+func termWidth(fd int) int {
+	var ws struct{ row, col, x, y uint16 }
+	if err := ioctl(fd, syscall.TIOCGWINSZ, unsafe.Pointer(&ws)); err != nil {
+		return 0
+	}
+	return int(ws.col)
+}
