@@ -72,6 +72,16 @@ func (sh *Shell) historyPath() string {
 // an ignored signal would stay ignored in every command the shell runs).
 func (sh *Shell) initJobControl() {
 	sh.ttyFd = 0
+	// Started in the background (sosh & in another shell): stop until
+	// brought to the foreground, as bash does, rather than steal the
+	// terminal. The signals still have their default actions here.
+	for {
+		fg, err := tcgetpgrp(sh.ttyFd)
+		if err != nil || fg == syscall.Getpgrp() {
+			break
+		}
+		syscall.Kill(0, syscall.SIGTTIN)
+	}
 	if syscall.Getpgrp() != os.Getpid() {
 		syscall.Setpgid(0, 0)
 	}

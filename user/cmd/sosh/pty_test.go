@@ -301,6 +301,11 @@ func TestInteractive(t *testing.T) {
 	ps.expect("typed to head\r\ntyped to head\r\n")
 	ps.expect(prompt)
 
+	// The history builtin.
+	ps.send("history\r")
+	ps.expect("    1  echo hello world\r\n")
+	ps.expect("  cat uniquename.txt \r\n") // the space completion added
+
 	// time of a command.
 	ps.send("time true\r")
 	ps.expect("real\t0m")
