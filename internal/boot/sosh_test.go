@@ -165,3 +165,30 @@ func TestSoshPipedOnSOS(t *testing.T) {
 		t.Errorf("stderr %q", e)
 	}
 }
+
+// BenchmarkSosh: starting sosh on SOS to run nothing, a builtin, and a
+// two-process pipeline.
+func BenchmarkSosh(b *testing.B) {
+	var out syncBuffer
+	s, err := boot.New(boot.Config{Harts: 2, MemSize: 256 << 20, Cwd: "/tmp",
+		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &out, Log: &out})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(s.Close)
+	for _, bc := range []struct{ name, script string }{
+		{"true", "true"},
+		{"echo", "echo hello"},
+		{"pipeline", "echo hello | cat"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				st, err := s.Run("/bin/sosh", []string{"sosh", "-c", bc.script}, []string{"PATH=/bin"})
+				if err != nil || st != 0 {
+					b.Fatalf("status %#x, %v\n%s", st, err, out.take())
+				}
+				out.take()
+			}
+		})
+	}
+}
