@@ -15,18 +15,67 @@ import (
 type Completer func(line []rune, pos int) (start int, cands []string)
 
 // completeLine is the shell's Completer.
+// Words with blanks or other special characters in them are completed
+// with backslash escapes.
 func (sh *Shell) completeLine(line []rune, pos int) (int, []string) {
 	start := pos
-	for start > 0 && !strings.ContainsRune(" \t|;&<>()", line[start-1]) {
+	for start > 0 && !(strings.ContainsRune(" \t|;&<>()", line[start-1]) && !escaped(line, start-1)) {
 		start--
 	}
-	word := string(line[start:pos])
+	word := unescape(string(line[start:pos]))
 	before := strings.TrimRight(string(line[:start]), " \t")
 	command := before == "" || strings.ContainsAny(before[len(before)-1:], "|;&(")
+	var cands []string
 	if command && !strings.Contains(word, "/") {
-		return start, sh.completeCommand(word)
+		cands = sh.completeCommand(word)
+	} else {
+		cands = completePath(word, sh.vars["HOME"])
 	}
-	return start, completePath(word, sh.vars["HOME"])
+	for i, c := range cands {
+		cands[i] = escape(c)
+	}
+	return start, cands
+}
+
+// escaped reports whether line[i] follows an odd number of backslashes.
+func escaped(line []rune, i int) bool {
+	n := 0
+	for j := i - 1; j >= 0 && line[j] == '\\'; j-- {
+		n++
+	}
+	return n%2 == 1
+}
+
+const specialChars = " \t\n|&;<>()$`\\\"'*?[#~"
+
+// escape backslash-escapes the characters the shell would treat specially
+// (but ~ only at the start, where it means home).
+func escape(s string) string {
+	var b strings.Builder
+	for i, c := range s {
+		if strings.ContainsRune(specialChars, c) && !(c == '~' && (i > 0 || strings.HasPrefix(s, "~/"))) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+func unescape(s string) string {
+	if !strings.Contains(s, "\\") {
+		return s
+	}
+	var b strings.Builder
+	esc := false
+	for _, c := range s {
+		if c == '\\' && !esc {
+			esc = true
+			continue
+		}
+		esc = false
+		b.WriteRune(c)
+	}
+	return b.String()
 }
 
 func (sh *Shell) completeCommand(prefix string) []string {

@@ -145,6 +145,13 @@ func TestCompletion(t *testing.T) {
 	if got := run("echo x | frobb\t\r"); got != "echo x | frobber " {
 		t.Errorf("after a pipe: %q", got)
 	}
+	writeFile(t, dir+"/sub/with space.txt", "")
+	if got := run("cat " + dir + "/sub/w\t\r"); got != "cat "+dir+"/sub/with\\ space.txt " {
+		t.Errorf("a name with a space: %q", got)
+	}
+	if got := run("cat " + dir + "/sub/with\\ s\t\r"); got != "cat "+dir+"/sub/with\\ space.txt " {
+		t.Errorf("after an escaped space: %q", got)
+	}
 	// A second tab lists the candidates.
 	var out bytes.Buffer
 	e := NewEditor(strings.NewReader("cat "+dir+"/sub/alp\t\t\r"), &out, nil, comp)
