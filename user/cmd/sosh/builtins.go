@@ -31,7 +31,7 @@ var builtinHelp = [][2]string{
 	{"unset", "unset NAME...: forget variables"},
 	{"env", "env [NAME=VALUE...] [CMD...]: print the environment, or run CMD in a changed one"},
 	{"time", "time PIPELINE: run a pipeline and print its real, user and sys time"},
-	{"jobs", "jobs: list the jobs"},
+	{"jobs", "jobs [-l|-p]: list the jobs (-l with, -p only, their process group)"},
 	{"fg", "fg [%N]: continue a job in the foreground"},
 	{"bg", "bg [%N]: continue a stopped job in the background"},
 	{"kill", "kill [-SIG] PID|%N...: send a signal (TERM by default); kill -l lists them"},
@@ -263,7 +263,19 @@ func biTime(sh *Shell, argv []string, fds []*os.File) int {
 	return sh.runPipeline(&Pipeline{Timed: true, Cmds: []*Command{{Words: words}}}, false, strings.Join(argv[1:], " "))
 }
 
+// biJobs: jobs [-l|-p]: -l adds the process group, -p prints only it.
 func biJobs(sh *Shell, argv []string, fds []*os.File) int {
+	long, pids := false, false
+	for _, a := range argv[1:] {
+		switch a {
+		case "-l":
+			long = true
+		case "-p":
+			pids = true
+		default:
+			return bierr(fds, "jobs", "%s: invalid option; usage: jobs [-l|-p]", a)
+		}
+	}
 	sh.reapAll()
 	w := out(fds)
 	for _, j := range append([]*Job(nil), sh.jobs.list...) {
@@ -275,7 +287,18 @@ func biJobs(sh *Shell, argv []string, fds []*os.File) int {
 		if state == "Running" && !strings.HasSuffix(text, "&") {
 			text += " &"
 		}
-		fmt.Fprintf(w, "[%d]%c  %-24s%s\n", j.id, sh.jobs.mark(j), state, text)
+		pid := j.pgid
+		if pid == 0 {
+			pid = j.lastPid()
+		}
+		switch {
+		case pids:
+			fmt.Fprintln(w, pid)
+		case long:
+			fmt.Fprintf(w, "[%d]%c %d %-24s%s\n", j.id, sh.jobs.mark(j), pid, state, text)
+		default:
+			fmt.Fprintf(w, "[%d]%c  %-24s%s\n", j.id, sh.jobs.mark(j), state, text)
+		}
 		if j.done() {
 			sh.jobs.remove(j)
 		}

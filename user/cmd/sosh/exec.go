@@ -321,7 +321,7 @@ func (e *spawnError) Error() string { return "cannot start" }
 // startJob starts the stages as one job and, in the foreground, waits for
 // it. hart >= 0 pins the processes to that hart (oncore).
 func (sh *Shell) startJob(stages []*stage, bg bool, text string, hart int) int {
-	j := &Job{text: text, bg: bg}
+	j := &Job{text: text, bg: bg, owned: true}
 	pgid := -1
 	if sh.jobControl {
 		pgid = 0
@@ -395,6 +395,22 @@ func (sh *Shell) subshell() *Shell {
 	}
 	for k, v := range sh.exported {
 		c.exported[k] = v
+	}
+	// A snapshot of the jobs, for `jobs | ...`; the copy never waits.
+	copies := map[*Job]*Job{}
+	for _, j := range sh.jobs.list {
+		cj := *j
+		cj.procs, cj.owned = nil, false
+		for _, p := range j.procs {
+			cp := *p
+			cp.builtin = nil
+			cj.procs = append(cj.procs, &cp)
+		}
+		copies[j] = &cj
+		c.jobs.list = append(c.jobs.list, &cj)
+	}
+	for _, j := range sh.jobs.order {
+		c.jobs.order = append(c.jobs.order, copies[j])
 	}
 	return c
 }

@@ -38,6 +38,7 @@ type Job struct {
 	text     string
 	bg       bool
 	notified bool     // its end was reported
+	owned    bool     // started by this Shell (not a subshell's snapshot)
 	tmodes   *Termios // the terminal modes it stopped with
 }
 
@@ -281,6 +282,9 @@ func (sh *Shell) reapJob(j *Job, block bool) (bool, int) {
 
 // reapAll collects, without waiting, what changed in every job.
 func (sh *Shell) reapAll() {
+	if sh.sub {
+		return // the jobs are the shell's, a snapshot here
+	}
 	for _, j := range sh.jobs.list {
 		for !j.done() {
 			if live, n := sh.reapJob(j, false); !live || n == 0 {
@@ -292,6 +296,9 @@ func (sh *Shell) reapAll() {
 
 // waitJob waits until j has finished or stopped.
 func (sh *Shell) waitJob(j *Job) {
+	if sh.sub && !j.owned {
+		return // a snapshot of the shell's job: not this copy's to wait for
+	}
 	for !j.done() && !j.stopped() {
 		if !sh.hasLiveProcess(j) {
 			// Only builtins left: wait for them.

@@ -8,6 +8,7 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"os"
@@ -44,7 +45,9 @@ func run(args []string) int {
 		}
 		defer f.Close()
 		sh.args = args
-		sh.RunReader(f)
+		// The commands read their own standard input, not the script:
+		// it may be read ahead.
+		sh.RunReader(bufio.NewReaderSize(f, 64<<10))
 	case isTerminal(0) && isTerminal(2):
 		sh.interactiveLoop()
 	default:

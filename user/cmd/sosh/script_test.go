@@ -115,6 +115,7 @@ var scriptCases = []scriptCase{
 	{name: "env", script: `export SOSH_T=1; env | grep '^SOSH_T='; env SOSH_U=2 sh -c 'echo $SOSH_U'`, stdout: "SOSH_T=1\n2\n"},
 	{name: "help", script: `help | grep -c oncore`, stdout: "1\n"},
 	{name: "history off", script: `history; echo $?`, stdout: "0\n"},
+	{name: "jobs -p", script: `sleep 0.2 & jobs -p | grep -c "^$!$"; jobs -x; wait`, stdout: "1\n", stderr: "jobs: -x: invalid option"},
 	{name: "jobs off", script: `fg; echo $?`, stdout: "1\n", stderr: "no job control"},
 	{name: "oncore", script: `oncore -c 0 -f sh -c 'echo on $(grep Cpus_allowed_list /proc/self/status | cut -f2)'`, stdout: "on 0\n"},
 	{name: "oncore times", script: `oncore -t 3 -f echo hi`, stdout: "hi\nhi\nhi\n"},
