@@ -117,6 +117,8 @@ func (sh *Shell) pipeline(pl *Pipeline, bg bool, text string) int {
 		}
 		return sh.startJob([]*stage{st}, bg, text, -1)
 	}
+	// The builtins below see a snapshot of the jobs: make it current.
+	sh.reapAll()
 	// Pipes between the stages.
 	stages := make([]*stage, len(pl.Cmds))
 	in := sh.stdin
