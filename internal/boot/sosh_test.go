@@ -132,7 +132,8 @@ func TestSoshOnSOS(t *testing.T) {
 // terminal runs it plainly: no prompt, no echo.
 func TestSoshPipedOnSOS(t *testing.T) {
 	var stdout, stderr syncBuffer
-	script := "echo piped | cat\ncd /tmp\npwd\nnosuch\necho status $?\nexit 4\necho not reached\n"
+	script := "echo piped | cat\ncd /tmp\npwd\nnosuch\necho status $?\n" +
+		"echo saved > /tmp/f\ncat /tmp/f\nsleep 10 &\njobs\nkill %1\nwait\ntime true\nexit 4\necho not reached\n"
 	s, err := boot.New(boot.Config{
 		Harts: 2, MemSize: 256 << 20, Cwd: "/",
 		Stdin: strings.NewReader(script), Stdout: &stdout, Stderr: &stderr, Log: &stderr,
@@ -158,10 +159,10 @@ func TestSoshPipedOnSOS(t *testing.T) {
 	if code := boot.ExitCode(ws); code != 4 {
 		t.Errorf("exit status %d, want 4", code)
 	}
-	if out := stdout.take(); out != "piped\n/tmp\nstatus 127\n" {
+	if out := stdout.take(); out != "piped\n/tmp\nstatus 127\nsaved\n[1]+  Running                 sleep 10 &\n" {
 		t.Errorf("stdout %q", out)
 	}
-	if e := stderr.take(); !strings.Contains(e, "nosuch: command not found") {
+	if e := stderr.take(); !strings.Contains(e, "nosuch: command not found") || !strings.Contains(e, "\nreal\t0m") {
 		t.Errorf("stderr %q", e)
 	}
 }
