@@ -38,6 +38,7 @@ var builtinHelp = [][2]string{
 	{"wait", "wait [PID|%N...]: wait for background jobs"},
 	{"history", "history [-c]: list (or clear) the command history"},
 	{"oncore", "oncore [-c HART] [-t TIMES] [-f] PROG [ARGS]: run PROG on a hart, TIMES copies, -f in the foreground"},
+	{"clear", "clear: clear the screen"},
 	{"true", "true, :: succeed"},
 	{"false", "false: fail"},
 }
@@ -47,7 +48,7 @@ func init() {
 		"help": biHelp, "cd": biCd, "pwd": biPwd, "echo": biEcho, "exit": biExit,
 		"export": biExport, "unset": biUnset, "env": biEnv, "jobs": biJobs,
 		"fg": biFg, "bg": biBg, "kill": biKill, "wait": biWait, "history": biHistory,
-		"oncore": biOncore, "time": biTime,
+		"oncore": biOncore, "time": biTime, "clear": biClear,
 		"true":  func(*Shell, []string, []*os.File) int { return 0 },
 		":":     func(*Shell, []string, []*os.File) int { return 0 },
 		"false": func(*Shell, []string, []*os.File) int { return 1 },
@@ -420,7 +421,9 @@ func biWait(sh *Shell, argv []string, fds []*os.File) int {
 	if len(argv) == 1 {
 		for _, j := range append([]*Job(nil), sh.jobs.list...) {
 			if j.bg && !j.stopped() {
-				sh.waitJob(j)
+				if !sh.waitBackground(j) {
+					return 130
+				}
 				if j.done() {
 					j.notified = true
 				}
@@ -431,6 +434,7 @@ func biWait(sh *Shell, argv []string, fds []*os.File) int {
 	status := 0
 	for _, a := range argv[1:] {
 		var j *Job
+		var p *proc
 		if strings.HasPrefix(a, "%") {
 			var err error
 			if j, err = sh.jobs.find(a); err != nil {
@@ -438,7 +442,7 @@ func biWait(sh *Shell, argv []string, fds []*os.File) int {
 				continue
 			}
 		} else if pid, err := strconv.Atoi(a); err == nil {
-			j, _ = sh.jobs.findPid(pid)
+			j, p = sh.jobs.findPid(pid)
 			if j == nil {
 				status = bierr(fds, "wait", "pid %d is not a child of this shell", pid)
 				status = 127
@@ -448,13 +452,23 @@ func biWait(sh *Shell, argv []string, fds []*os.File) int {
 			status = bierr(fds, "wait", "`%s': not a pid or valid job spec", a)
 			continue
 		}
-		sh.waitJob(j)
+		if !sh.waitBackground(j) {
+			return 130
+		}
 		status = j.status()
+		if p != nil {
+			status = p.status
+		}
 		if j.done() {
 			j.notified = true
 		}
 	}
 	return status
+}
+
+func biClear(sh *Shell, argv []string, fds []*os.File) int {
+	io.WriteString(out(fds), "\x1b[H\x1b[2J")
+	return 0
 }
 
 func biHistory(sh *Shell, argv []string, fds []*os.File) int {

@@ -320,6 +320,40 @@ func (sh *Shell) waitJob(j *Job) {
 	}
 }
 
+// waitBackground waits for a background job as the wait builtin does:
+// until it finishes or stops. In an interactive shell ^C ends the wait
+// early (false): the shell catches SIGINT, so it polls between checks
+// for one rather than sleep in wait4.
+func (sh *Shell) waitBackground(j *Job) bool {
+	if sh.interrupts == nil {
+		sh.waitJob(j)
+		return true
+	}
+	select {
+	case <-sh.interrupts: // one from before the wait
+	default:
+	}
+	for {
+		if j.done() || j.stopped() {
+			return true
+		}
+		live, n := sh.reapJob(j, false)
+		if !live {
+			sh.waitJob(j)
+			return true
+		}
+		if n > 0 {
+			continue
+		}
+		select {
+		case <-sh.interrupts:
+			sh.printf("\n")
+			return false
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
 func (sh *Shell) hasLiveProcess(j *Job) bool {
 	for _, p := range j.procs {
 		if p.pid != 0 && !p.done {

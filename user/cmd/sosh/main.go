@@ -91,8 +91,15 @@ func (sh *Shell) initJobControl() {
 	sh.pgid = syscall.Getpgrp()
 	sigs := make(chan os.Signal, 16)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTSTP, syscall.SIGTTIN, syscall.SIGTTOU)
+	sh.interrupts = make(chan struct{}, 1)
 	go func() {
-		for range sigs {
+		for sig := range sigs {
+			if sig == syscall.SIGINT {
+				select {
+				case sh.interrupts <- struct{}{}:
+				default:
+				}
+			}
 		}
 	}()
 	if err := tcsetpgrp(sh.ttyFd, sh.pgid); err != nil {

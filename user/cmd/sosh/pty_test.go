@@ -123,9 +123,15 @@ func (ps *ptySession) expect(s string) {
 // a job to finish does.
 func (ps *ptySession) pressEnterUntil(s string) {
 	ps.t.Helper()
+	ps.pressUntil("\r", s)
+}
+
+// pressUntil types keys every 100ms until s appears.
+func (ps *ptySession) pressUntil(keys, s string) {
+	ps.t.Helper()
 	deadline := time.Now().Add(expectTimeout)
 	for time.Now().Before(deadline) {
-		ps.send("\r")
+		ps.send(keys)
 		time.Sleep(100 * time.Millisecond)
 		ps.mu.Lock()
 		out := ps.out.String()
@@ -278,6 +284,18 @@ func TestInteractive(t *testing.T) {
 	ps.expect(prompt)
 	ps.send("sleep 0.5\r")
 	ps.expect("[1]+  Done                    sleep 0.1 &\r\n")
+
+	// ^C interrupts wait.
+	ps.send("sleep 100 &\r")
+	ps.expect("[1] ")
+	ps.expect(prompt)
+	ps.send("wait\r")
+	ps.expect("wait\r\n")
+	// ^C until the prompt: the first may come before wait is waiting.
+	ps.pressUntil("\x03", prompt)
+	ps.send("echo wait $?; kill %1\r")
+	ps.expect("wait 130\r\n")
+	ps.pressEnterUntil("[1]+  Terminated              sleep 100 &\r\n")
 
 	// A background job reading the terminal is stopped (SIGTTIN) and
 	// reported; in the foreground it reads.

@@ -23,8 +23,9 @@ type Shell struct {
 	jobControl  bool
 	interactive bool
 	ttyFd       int
-	pgid        int      // the shell's own process group
-	tmodes      *Termios // the terminal's modes as the shell wants them
+	pgid        int           // the shell's own process group
+	tmodes      *Termios      // the terminal's modes as the shell wants them
+	interrupts  chan struct{} // ^C while the shell has the terminal (interactive only)
 	jobs        jobTable
 
 	hist *History
