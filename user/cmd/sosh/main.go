@@ -78,9 +78,11 @@ func (sh *Shell) initJobControl() {
 	// Started in the background (sosh & in another shell): stop until
 	// brought to the foreground, as bash does, rather than steal the
 	// terminal. The signals still have their default actions here.
-	for {
+	// (A terminal with no foreground group yet, or a kernel that does
+	// not stop us, must not keep us here.)
+	for i := 0; i < 50; i++ {
 		fg, err := tcgetpgrp(sh.ttyFd)
-		if err != nil || fg == syscall.Getpgrp() {
+		if err != nil || fg <= 0 || fg == syscall.Getpgrp() {
 			break
 		}
 		syscall.Kill(0, syscall.SIGTTIN)
