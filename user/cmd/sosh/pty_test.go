@@ -59,12 +59,19 @@ func openPty(t *testing.T) (master, slave *os.File) {
 // pty as its controlling terminal, as a terminal emulator does.
 func startSession(t *testing.T, dir string, env ...string) *ptySession {
 	t.Helper()
+	return startOnPty(t, dir, true, env...)
+}
+
+// startOnPty starts sosh on a new pty, as its controlling terminal if
+// ctty is set, else as a terminal it merely has open (so no job control).
+func startOnPty(t *testing.T, dir string, ctty bool, env ...string) *ptySession {
+	t.Helper()
 	m, s := openPty(t)
 	cmd := exec.Command(soshBin)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = s, s, s
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: ctty, Ctty: 0}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -376,5 +383,28 @@ func TestInteractive(t *testing.T) {
 	ps.expect("exit")
 	if st := ps.exitStatus(); st != 127 {
 		t.Errorf("^D: status %d, want the last command's, 127", st)
+	}
+}
+
+// TestInteractiveWithoutJobControl: on a terminal that is not the
+// controlling one (as on a console without TIOCSPGRP) sosh still edits
+// lines and runs commands, and says there is no job control.
+func TestInteractiveWithoutJobControl(t *testing.T) {
+	dir := t.TempDir()
+	ps := startOnPty(t, dir, false, "SOSH_HISTORY=", "HOME="+dir)
+	ps.expect("no job control")
+	ps.expect("sosh:~> ")
+	ps.send("echo one to\x1b[Dw\r")
+	ps.expect("\none two\r\n")
+	ps.send("sleep 0.1 & wait; echo waited $?\r")
+	ps.expect("\nwaited 0\r\n")
+	ps.send("fg\r")
+	ps.expect("fg: no job control")
+	ps.send("partial\x03")
+	ps.expect("^C\r\nsosh:~> ")
+	ps.send("\x04")
+	ps.expect("exit")
+	if st := ps.exitStatus(); st != 130 {
+		t.Errorf("^D: status %d, want 130 (the ^C's)", st)
 	}
 }
