@@ -485,6 +485,9 @@ func biHistory(sh *Shell, argv []string, fds []*os.File) int {
 	return 0
 }
 
+// maxOncoreTimes bounds oncore -t: more is a mistake, not a request.
+const maxOncoreTimes = 1024
+
 // biOncore: oncore [-c HART] [-t TIMES] [-f] PROG [ARGS].
 func biOncore(sh *Shell, argv []string, fds []*os.File) int {
 	usage := func() int {
@@ -510,6 +513,9 @@ func biOncore(sh *Shell, argv []string, fds []*os.File) int {
 			}
 			if args[0] == "-c" {
 				hart = n
+			} else if n > maxOncoreTimes {
+				bierr(fds, "oncore", "-t %d: at most %d copies", n, maxOncoreTimes)
+				return 2
 			} else {
 				times = n
 			}

@@ -121,6 +121,7 @@ var scriptCases = []scriptCase{
 	{name: "oncore times", script: `oncore -t 3 -f echo hi`, stdout: "hi\nhi\nhi\n"},
 	{name: "oncore background", script: `oncore -c 0 echo bg; wait; echo after`, stdout: "bg\nafter\n"},
 	{name: "oncore bad hart", script: `oncore -c 63 -f true; echo $?`, stdout: "1\n", stderr: "oncore: hart 63:"},
+	{name: "oncore too many", script: `oncore -t 1000000000 true; echo $?`, stdout: "2\n", stderr: "at most 1024 copies"},
 	{name: "oncore usage", script: `oncore; echo $?`, stdout: "2\n", stderr: "usage: oncore"},
 	{name: "glob", script: `cd "$T"; touch a.x b.x .c.x; echo *.x; echo "*.x"; echo *.none`, stdout: "a.x b.x\n*.x\n*.none\n", sh: true},
 	{name: "tilde", script: `HOME=/h; echo ~ ~/a`, stdout: "/h /h/a\n", sh: true},
