@@ -14,6 +14,7 @@ command -v riscv64-linux-gnu-gcc >/dev/null 2>&1 || need="$need gcc-riscv64-linu
 command -v qemu-riscv64 >/dev/null 2>&1 || need="$need qemu-user"
 # hexdump, the reference for the hexdump tool's output.
 command -v hexdump >/dev/null 2>&1 || need="$need bsdextrautils"
+command -v ganesha.nfsd >/dev/null 2>&1 || need="$need nfs-ganesha nfs-ganesha-vfs rpcbind"
 if [ -n "$need" ]; then
 	echo "test.sh: installing$need" >&2
 	if [ "$(id -u)" = 0 ]; then

@@ -20,7 +20,7 @@ import (
 
 func cmdBench(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, "sos bench: which benchmark? (cpu, kernel)\n", usage)
+		fmt.Fprint(stderr, "sos bench: which benchmark? (cpu, kernel, fs)\n", usage)
 		return 2
 	}
 	switch args[0] {
@@ -28,6 +28,8 @@ func cmdBench(args []string, stdout, stderr io.Writer) int {
 		return benchCPU(args[1:], stdout, stderr)
 	case "kernel":
 		return benchKernel(args[1:], stdout, stderr)
+	case "fs":
+		return benchFS(args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "sos bench: unknown benchmark %q\n", args[0])
 	return 2

@@ -3,6 +3,7 @@
 //
 //	sos run [flags] PROG [ARGS...]   run one riscv64 program and exit with its status
 //	sos bench cpu [flags]            the CPU benchmark (SOS against qemu-riscv64)
+//	sos bench fs [flags]             the file-system bandwidth benchmark (M5), with its graphs
 //	sos stdtest [flags] [PKG...]     Go's standard-library tests on SOS and qemu-riscv64
 //	sos syscalls                     the system-call compatibility table
 package main
@@ -34,6 +35,7 @@ const usage = `usage:
   sos run [-smp N] [-mem SIZE] [-sv39] [-env K=V]... [-strace] [-stats] PROG [ARGS...]
   sos bench cpu [-n RUNS] [-scale N] [-only a,b]
   sos bench kernel [-n RUNS] [-smp N]
+  sos bench fs [-n RUNS] [-sizes 512-1M] [-file-size 8M] [-targets a,b] [-o DIR] [-v]
   sos stdtest [-smp N] [-qemu always|failures|never] [-timeout D] [-v] [PKG...]
   sos syscalls            the system-call compatibility table (Markdown)
 `
