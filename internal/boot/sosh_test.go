@@ -73,7 +73,7 @@ func TestSoshOnSOS(t *testing.T) {
 		{name: "unknown command", script: `nosuchcommand; echo $?`, stdout: "127\n", stderr: []string{"sosh: nosuchcommand: command not found"}},
 		{name: "exit status", script: `echo bye; exit 7`, stdout: "bye\n", status: 7},
 		{name: "stderr redirection", script: `cat /nonexistent 2>&1 | cat; cat /nonexistent 2> /tmp/err.txt; echo $?; cat /tmp/err.txt`,
-			contains: []string{"cat: open /nonexistent: no such file or directory\n1\ncat: open /nonexistent"}},
+			contains: []string{"cat: /nonexistent: No such file or directory\n1\ncat: /nonexistent: No such file or directory\n"}},
 		{name: "variables", script: `X='a  b'; export Y=exported; echo $X "$X" ${X}c '$X'; env | cat`,
 			contains: []string{"a b a  b a bc $X\n", "Y=exported\n"}},
 		{name: "background", script: `sleep 0.1 & echo started; wait; echo waited`, stdout: "started\nwaited\n"},
