@@ -89,7 +89,25 @@ func TestProcessTools(t *testing.T) {
 				t.Errorf("the sleeper started (%s) after ps (%s)", sl.start, self.start)
 			}
 		}
-		r := s.run(t, "ps", "-p", strconv.Itoa(sleeper.PID()))
+		// ps run by the shell on hart 1 shows the shell as its parent.
+		r := s.run(t, "sosh", "-c", "oncore -c 1 -f /bin/ps")
+		if r.code() != 0 {
+			t.Fatalf("sosh -c 'oncore -c 1 -f /bin/ps':\n%v", r)
+		}
+		var shell, ps psLine
+		for _, p := range parsePS(t, r.stdout) {
+			switch {
+			case strings.HasPrefix(p.cmd, "sosh -c"):
+				shell = p
+			case p.cmd == "/bin/ps":
+				ps = p
+			}
+		}
+		if shell.pid == 0 || ps.ppid != shell.pid || ps.hart != 1 || ps.state != "R" {
+			t.Errorf("ps under sosh: shell %+v, ps %+v:\n%s", shell, ps, r.stdout)
+		}
+
+		r = s.run(t, "ps", "-p", strconv.Itoa(sleeper.PID()))
 		if procs := parsePS(t, r.stdout); len(procs) != 1 || r.code() != 0 {
 			t.Errorf("ps -p %d:\n%v", sleeper.PID(), r)
 		}
