@@ -137,6 +137,7 @@ func TestTools(t *testing.T) {
 		s.expect(t, 0, "", "", "cp", "-r", "tree", "w/tree2")
 		s.expect(t, 0, ".hidden\na.txt\nb\nnumbers\nsub\ntext\n", "", "ls", "-A", "w/tree2")
 		s.expect(t, 0, "x\n", "", "cat", "w/tree2/sub/x")
+		s.expect(t, 1, "", "cp: cannot copy a directory, 'w/tree2', into itself, 'w/tree2/sub/again'\n", "cp", "-r", "w/tree2", "w/tree2/sub/again")
 		// cp keeps the mode bits.
 		s.expect(t, 0, "755\n", "", "stat", "-c", "%a", "w/tree2/b")
 

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"sos/user/internal/cli"
@@ -72,6 +73,10 @@ func copyAny(src, dst string, recursive, top bool) bool {
 			cli.Warn("-r not specified; omitting directory %s", cli.Quote(src))
 			return false
 		}
+		if top && inside(dst, src) {
+			cli.Warn("cannot copy a directory, %s, into itself, %s", cli.Quote(src), cli.Quote(dst))
+			return false
+		}
 		return copyDir(src, dst, si)
 	case si.Mode()&os.ModeSymlink != 0:
 		target, err := os.Readlink(src)
@@ -86,6 +91,16 @@ func copyAny(src, dst string, recursive, top bool) bool {
 		return true
 	}
 	return copyFile(src, dst, si)
+}
+
+// inside reports whether path p lies in directory dir (or is dir).
+func inside(p, dir string) bool {
+	ap, err1 := filepath.Abs(p)
+	ad, err2 := filepath.Abs(dir)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	return ap == ad || strings.HasPrefix(ap, ad+"/") || ad == "/"
 }
 
 func copyDir(src, dst string, si os.FileInfo) bool {
