@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"sos/internal/userland"
 )
 
 // The text every text tool reads: a few lines with words, blank lines,
@@ -248,6 +250,17 @@ func TestTools(t *testing.T) {
 				t.Errorf("%v: SOS says %q, the host %q", args, r.stderr, herr)
 			}
 		}
+	})
+
+	t.Run("pipes", func(t *testing.T) {
+		// Standard input is a pipe: the tools read it as GNU's do (wc
+		// pads to 7 columns for a pipe).
+		s.expect(t, 0, itoa(len(userland.Programs()))+"\n", "", "sosh", "-c", "ls /bin | wc -l")
+		s.expect(t, 0, "     12      39     191\n", "", "sosh", "-c", "cat tree/text | wc")
+		s.expect(t, 0, "x 197\n", "", "sosh", "-c", "cat tree/numbers | tail -n 4 | head -n 1")
+		s.expect(t, 0, "4:HELLO world, hello SOS\n", "", "sosh", "-c", "grep -n SOS < tree/text")
+		s.expect(t, 0, "00000000  68 65 6c 6c 6f 0a                                 |hello.|\n00000006\n", "", "sosh", "-c", "cat tree/a.txt | hexdump -C")
+		s.expect(t, 1, "", "", "sosh", "-c", "echo abc | grep -q x")
 	})
 
 	t.Run("true-false", func(t *testing.T) {
