@@ -197,7 +197,14 @@ func TestProcessTools(t *testing.T) {
 		if err != nil || secs <= 0 || time.Duration(secs*float64(time.Second)) > s.Kernel.Monotonic() {
 			t.Errorf("/proc/uptime %q; the kernel has been up %v", r.stdout, s.Kernel.Monotonic())
 		}
-		s.expect(t, 0, "up 0 minutes\n", "", "uptime", "-p")
+		r = s.run(t, "uptime", "-p")
+		m = regexp.MustCompile(`^up (\d+) minutes?\n$`).FindStringSubmatch(r.stdout)
+		if m == nil {
+			t.Fatalf("uptime -p:\n%v", r)
+		}
+		if mins, _ := strconv.Atoi(m[1]); time.Duration(mins)*time.Minute > s.Kernel.Monotonic() {
+			t.Errorf("uptime -p says up %s minutes, the kernel %v", m[1], s.Kernel.Monotonic())
+		}
 	})
 
 	t.Run("date", func(t *testing.T) {
