@@ -12,6 +12,8 @@ cd "$(dirname "$0")"
 need=""
 command -v riscv64-linux-gnu-gcc >/dev/null 2>&1 || need="$need gcc-riscv64-linux-gnu libc6-dev-riscv64-cross"
 command -v qemu-riscv64 >/dev/null 2>&1 || need="$need qemu-user"
+command -v mkfs.fat >/dev/null 2>&1 || [ -x /usr/sbin/mkfs.fat ] || [ -x /sbin/mkfs.fat ] || need="$need dosfstools"
+command -v mcopy >/dev/null 2>&1 || need="$need mtools"
 if [ -n "$need" ]; then
 	echo "test.sh: installing$need" >&2
 	if [ "$(id -u)" = 0 ]; then
