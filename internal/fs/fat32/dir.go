@@ -204,6 +204,11 @@ func (n *inode) encode() {
 	le.PutUint16(e[22:], t)
 	d, _, _ = n.fs.fatTime(n.atime)
 	le.PutUint16(e[18:], d)
+	// Keep what the disk can hold, so stat says the same before and
+	// after a remount.
+	n.btime = n.fs.goTime(le.Uint16(e[16:]), le.Uint16(e[14:]), e[13])
+	n.mtime = n.fs.goTime(le.Uint16(e[24:]), le.Uint16(e[22:]), 0)
+	n.atime = n.fs.goTime(le.Uint16(e[18:]), 0, 0)
 }
 
 // writeEntry writes the node's short entry to its directory.

@@ -236,8 +236,14 @@ func (o *fileOps) writeLocked(src []byte, off int64) (int, error) {
 		if err != abi.ENOSPC {
 			return 0, err
 		}
-		// Write what fits.
+		// Write what fits: take every free cluster left.
 		cs, _ := f.clusters()
+		if fs.free > 0 {
+			fit := int64(len(cs)+int(fs.free)) * int64(fs.g.cs)
+			if f.grow(fit) == nil {
+				cs, _ = f.clusters()
+			}
+		}
 		room := int64(len(cs))*int64(fs.g.cs) - off
 		if room <= 0 {
 			return 0, abi.ENOSPC
