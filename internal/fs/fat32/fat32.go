@@ -341,7 +341,10 @@ func (fs *FS) alloc(n int, prev uint32) ([]uint32, error) {
 		start = prev + 1
 	}
 	c := start
-	for len(out) < n {
+	for scanned := uint32(0); len(out) < n; scanned++ {
+		if scanned >= fs.g.clusters {
+			return nil, abi.EIO // the free count was wrong
+		}
 		if !fs.validCluster(c) {
 			c = 2
 		}
@@ -349,9 +352,6 @@ func (fs *FS) alloc(n int, prev uint32) ([]uint32, error) {
 			out = append(out, c)
 		}
 		c++
-		if c == start && len(out) < n {
-			return nil, abi.EIO // the free count was wrong
-		}
 	}
 	for i, c := range out {
 		if i+1 < len(out) {
