@@ -268,7 +268,11 @@ func TestCorruptImages(t *testing.T) {
 		corruption{name: "file size beyond its chain", eio: true, intact: []string{"a.txt", "dir/sub/z"},
 			mangle: func(t *testing.T, g geo) { le.PutUint32(g.entry(t, 2, "LONGFI~1TEX")[28:], 0xFFFFFFF0) }},
 		corruption{name: "file with size but no cluster", eio: true, intact: []string{"Long File Name.text"},
-			mangle: func(t *testing.T, g geo) { e := g.entry(t, 2, "A       TXT"); le.PutUint16(e[26:], 0); le.PutUint16(e[20:], 0) }},
+			mangle: func(t *testing.T, g geo) {
+				e := g.entry(t, 2, "A       TXT")
+				le.PutUint16(e[26:], 0)
+				le.PutUint16(e[20:], 0)
+			}},
 		corruption{name: "directory with cluster 0", eio: true, intact: []string{"a.txt", "Long File Name.text"},
 			mangle: func(t *testing.T, g geo) { e := g.entry(t, 2, "DIR"); le.PutUint16(e[26:], 0); le.PutUint16(e[20:], 0) }},
 		corruption{name: "directory chain loops", eio: false, intact: []string{"a.txt"},
@@ -368,9 +372,9 @@ func TestMutatedImages(t *testing.T) {
 			case 0:
 				img[rng.IntN(len(img))] = byte(rng.Uint32())
 			case 1:
-				img[rng.IntN(8192)] = byte(rng.Uint32())
+				img[rng.IntN(min(8192, len(img)))] = byte(rng.Uint32())
 			case 2:
-				img[rng.IntN(90)] = byte(rng.Uint32())
+				img[rng.IntN(min(90, len(img)))] = byte(rng.Uint32())
 			case 3:
 				if rng.IntN(4) == 0 && len(img) > 1024 {
 					img = img[:512+rng.IntN(len(img)-512)]
