@@ -4,6 +4,7 @@ import (
 	"container/list"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 )
@@ -21,6 +22,13 @@ type CacheOptions struct {
 	Workers int
 	// MaxRequest bounds one device request in bytes; 0 means 1 MiB.
 	MaxRequest int
+	// ReadAhead is how many blocks a sequential read that misses
+	// reads beyond what it asked for; 0 means 256 KiB worth, -1 none.
+	ReadAhead int
+	// DirectRead: a read that finds a run of at least this many bytes
+	// uncached reads them straight into the caller's buffer; 0 means
+	// 64 KiB, -1 never.
+	DirectRead int
 }
 
 // Cache is the block driver: a write-back buffer cache of fixed-size
@@ -33,13 +41,15 @@ type CacheOptions struct {
 // Lock order: wbMu (one write-back pass at a time), then mu. No lock is
 // held while a request is in flight.
 type Cache struct {
-	dev     Device
-	bs      int   // block size
-	size    int64 // device size in bytes
-	max     int   // blocks to keep at most
-	maxReq  int   // bytes per device request at most
-	queue   chan *request
-	workers sync.WaitGroup
+	dev       Device
+	bs        int   // block size
+	size      int64 // device size in bytes
+	max       int   // blocks to keep at most
+	maxReq    int   // bytes per device request at most
+	ra        int   // blocks to read ahead
+	directMin int   // reads of at least this many uncached bytes bypass the cache
+	queue     chan *request
+	workers   sync.WaitGroup
 
 	wbMu sync.Mutex // serialises write-back passes
 
@@ -52,6 +62,19 @@ type Cache struct {
 	stats  Stats
 
 	active sync.WaitGroup // accesses in progress (Close waits for them)
+	spare  [][]byte       // data of evicted blocks, for reuse
+}
+
+// newData returns a buffer for a block of n bytes, reusing the data of an
+// evicted block when there is one (its old contents are overwritten by
+// the caller). The caller holds mu.
+func (c *Cache) newData(n int) []byte {
+	if n == c.bs && len(c.spare) > 0 {
+		d := c.spare[len(c.spare)-1]
+		c.spare = c.spare[:len(c.spare)-1]
+		return d
+	}
+	return make([]byte, n)
 }
 
 // Stats count what a Cache did.
@@ -70,6 +93,7 @@ type buf struct {
 	data    []byte
 	dirty   bool
 	pins    int           // users between lookup and copy; write-back in flight
+	wb      bool          // data is being written back as is: copy before changing
 	loading chan struct{} // non-nil while being read; closed when done
 	err     error         // why the load failed
 	elem    *list.Element
@@ -79,6 +103,7 @@ type buf struct {
 type request struct {
 	write  bool
 	p      []byte
+	vec    [][]byte // instead of p, for a VecWriter
 	sector int64
 	done   chan error
 }
@@ -106,14 +131,28 @@ func NewCache(dev Device, opts CacheOptions) (*Cache, error) {
 		maxReq = 1 << 20
 	}
 	maxReq = max(maxReq/bs, 1) * bs
+	ra := opts.ReadAhead
+	if ra == 0 {
+		ra = max((256<<10)/bs, 1)
+	}
+	ra = max(ra, 0)
+	directMin := opts.DirectRead
+	if directMin == 0 {
+		directMin = 64 << 10
+	}
+	if directMin < 0 {
+		directMin = math.MaxInt
+	}
 	c := &Cache{
-		dev:    dev,
-		bs:     bs,
-		size:   dev.Sectors() * int64(ss),
-		max:    int(max(size/int64(bs), 8)),
-		maxReq: maxReq,
-		queue:  make(chan *request, 64),
-		blocks: map[int64]*buf{},
+		dev:       dev,
+		bs:        bs,
+		size:      dev.Sectors() * int64(ss),
+		max:       int(max(size/int64(bs), 8)),
+		maxReq:    maxReq,
+		ra:        ra,
+		directMin: directMin,
+		queue:     make(chan *request, 64),
+		blocks:    map[int64]*buf{},
 	}
 	for range workers {
 		c.workers.Add(1)
@@ -127,13 +166,21 @@ func (c *Cache) serve() {
 	defer c.workers.Done()
 	for r := range c.queue {
 		var err error
-		if r.write {
+		if r.vec != nil {
+			err = c.dev.(VecWriter).WriteSectorsVec(r.vec, r.sector)
+		} else if r.write {
 			err = c.dev.WriteSectors(r.p, r.sector)
 		} else {
 			err = c.dev.ReadSectors(r.p, r.sector)
 		}
 		r.done <- err
 	}
+}
+
+// submitLater makes a request for the bytes at device offset off, to be
+// queued by the caller (outside mu).
+func (c *Cache) submitLater(write bool, p []byte, off int64) *request {
+	return &request{write: write, p: p, sector: off / int64(c.dev.SectorSize()), done: make(chan error, 1)}
 }
 
 // submit queues a request for the bytes at device offset off.
@@ -193,14 +240,37 @@ func (c *Cache) access(p []byte, off int64, write bool) error {
 	}
 	c.active.Add(1)
 	defer c.active.Done()
+	var direct []*request
 	for n := first; n <= last; n++ {
 		b := c.blocks[n]
+		if b == nil && !write {
+			// A long run of uncached blocks that p covers whole is read
+			// straight into p: a streaming read neither pays for a copy
+			// nor pushes everything else out of the cache. (Blocks leave
+			// the cache only once clean, so the device has their latest
+			// contents.)
+			k := int64(0)
+			for n+k <= last && c.blocks[n+k] == nil && off <= (n+k)*bs && off+int64(len(p)) >= (n+k)*bs+int64(c.blockLen(n+k)) {
+				k++
+			}
+			if k*bs >= int64(c.directMin) {
+				for i := int64(0); i < k; {
+					m := min(k-i, int64(c.maxReq)/bs)
+					s, e := (n+i)*bs, min((n+i+m)*bs, c.size)
+					direct = append(direct, c.submitLater(false, p[s-off:e-off], s))
+					i += m
+				}
+				c.stats.Misses += k
+				n += k - 1
+				continue
+			}
+		}
 		if b == nil {
 			c.stats.Misses++
 			b = &buf{n: n}
 			covered := write && off <= n*bs && off+int64(len(p)) >= n*bs+int64(c.blockLen(n))
 			if covered {
-				b.data = make([]byte, c.blockLen(n))
+				b.data = c.newData(c.blockLen(n))
 			} else {
 				b.loading = make(chan struct{})
 				load = append(load, b)
@@ -214,10 +284,37 @@ func (c *Cache) access(p []byte, off int64, write bool) error {
 		b.pins++
 		bufs = append(bufs, b)
 	}
+	// Sequential reads that miss read ahead: the blocks after the range
+	// come in the same request, so the next reads hit.
+	if !write && len(load) > 0 && load[len(load)-1].n == last && (first == 0 || c.blocks[first-1] != nil) {
+		nblocks := (c.size + bs - 1) / bs
+		for n := last + 1; n <= last+int64(c.ra) && n < nblocks && c.blocks[n] == nil; n++ {
+			b := &buf{n: n, loading: make(chan struct{})}
+			c.blocks[n] = b
+			b.elem = c.lru.PushFront(b)
+			load = append(load, b)
+		}
+	}
 	c.mu.Unlock()
 
+	for _, r := range direct {
+		c.queue <- r
+	}
 	c.load(load)
 	var err error
+	for _, r := range direct {
+		if rerr := <-r.done; rerr != nil && err == nil {
+			err = fmt.Errorf("blk: read at %d: %w", r.sector*int64(c.dev.SectorSize()), rerr)
+		}
+	}
+	if len(direct) > 0 {
+		c.mu.Lock()
+		for _, r := range direct {
+			c.stats.Reads++
+			c.stats.ReadBytes += int64(len(r.p))
+		}
+		c.mu.Unlock()
+	}
 	for _, b := range bufs {
 		if b.loading != nil {
 			<-b.loading
@@ -233,6 +330,11 @@ func (c *Cache) access(p []byte, off int64, write bool) error {
 		bo := b.n * bs
 		s, e := max(off, bo), min(off+int64(len(p)), bo+int64(len(b.data)))
 		if write {
+			if b.wb {
+				// The old contents are on their way to the device.
+				b.data = append(c.newData(len(b.data))[:0], b.data...)
+				b.wb = false
+			}
 			copy(b.data[s-bo:e-bo], p[s-off:e-off])
 			if !b.dirty {
 				b.dirty = true
@@ -319,6 +421,10 @@ func (c *Cache) evictLocked() {
 		}
 		c.removeLocked(b)
 		c.stats.Evictions++
+		if len(b.data) == c.bs && cap(b.data) == c.bs && len(c.spare) < 256 {
+			c.spare = append(c.spare, b.data)
+		}
+		b.data = nil
 	}
 }
 
@@ -332,6 +438,7 @@ func (c *Cache) writeBack(closing bool) error {
 	type run struct {
 		bufs []*buf
 		r    *request
+		n    int
 	}
 	c.mu.Lock()
 	if c.closed && !closing {
@@ -352,26 +459,45 @@ func (c *Cache) writeBack(closing bool) error {
 			n += len(dirty[j].data)
 			j++
 		}
-		data := make([]byte, 0, n)
+		var r *request
+		if _, ok := c.dev.(VecWriter); ok {
+			// Write the blocks as they are; a writer meanwhile copies
+			// the block first (wb).
+			vec := make([][]byte, 0, j-i)
+			for _, b := range dirty[i:j] {
+				vec = append(vec, b.data)
+				b.wb = true
+			}
+			r = &request{write: true, vec: vec, sector: dirty[i].n * int64(c.bs) / int64(c.dev.SectorSize()), done: make(chan error, 1)}
+		} else {
+			data := make([]byte, 0, n)
+			for _, b := range dirty[i:j] {
+				data = append(data, b.data...)
+			}
+			r = &request{write: true, p: data, sector: dirty[i].n * int64(c.bs) / int64(c.dev.SectorSize()), done: make(chan error, 1)}
+		}
 		for _, b := range dirty[i:j] {
-			data = append(data, b.data...)
 			b.dirty = false
 			b.pins++ // not evicted (and re-read stale) before the write lands
 			c.dirty--
 		}
-		runs = append(runs, run{bufs: dirty[i:j], r: c.submit(true, data, dirty[i].n*int64(c.bs))})
+		runs = append(runs, run{bufs: dirty[i:j], r: r, n: n})
 		i = j
 	}
 	c.stats.WriteBackPasses++
 	c.mu.Unlock()
+	for _, r := range runs {
+		c.queue <- r.r
+	}
 	var first error
 	for _, r := range runs {
 		err := <-r.r.done
 		c.mu.Lock()
 		c.stats.Writes++
-		c.stats.WriteBytes += int64(len(r.r.p))
+		c.stats.WriteBytes += int64(r.n)
 		for _, b := range r.bufs {
 			b.pins--
+			b.wb = false
 			if err != nil && !b.dirty {
 				b.dirty = true
 				c.dirty++

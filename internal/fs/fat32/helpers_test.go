@@ -137,3 +137,5 @@ func pattern(n int, seed byte) []byte {
 	}
 	return b
 }
+
+func openDev(img string) (*blk.File, error) { return blk.OpenFile(img, 512, false) }
