@@ -24,8 +24,8 @@ var hostTree = map[string][]byte{
 	"one-byte":                        {'x'},
 	"sector.bin":                      pattern(512, 2),
 	"sector-plus.bin":                 pattern(513, 3),
-	"multi cluster.bin":               pattern(300_000, 4),
-	"big.bin":                         pattern(3<<20+7, 5),
+	"multi cluster.bin":               pattern(40_000, 4),
+	"big.bin":                         pattern(150_007, 5), // 293 clusters of 512 bytes
 	"dir/":                            nil,
 	"dir/nested file with spaces.txt": pattern(1234, 6),
 	"dir/sub/":                        nil,
