@@ -241,6 +241,7 @@ func (c *Cache) access(p []byte, off int64, write bool) error {
 	c.active.Add(1)
 	defer c.active.Done()
 	var direct []*request
+	var waits []chan struct{} // loads to wait for, ours or others'
 	for n := first; n <= last; n++ {
 		b := c.blocks[n]
 		if b == nil && !write {
@@ -283,6 +284,9 @@ func (c *Cache) access(p []byte, off int64, write bool) error {
 		}
 		b.pins++
 		bufs = append(bufs, b)
+		if b.loading != nil {
+			waits = append(waits, b.loading)
+		}
 	}
 	// Sequential reads that miss read ahead: the blocks after the range
 	// come in the same request, so the next reads hit.
@@ -315,10 +319,8 @@ func (c *Cache) access(p []byte, off int64, write bool) error {
 		}
 		c.mu.Unlock()
 	}
-	for _, b := range bufs {
-		if b.loading != nil {
-			<-b.loading
-		}
+	for _, w := range waits {
+		<-w
 	}
 	c.mu.Lock()
 	for _, b := range bufs {
