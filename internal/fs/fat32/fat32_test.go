@@ -172,9 +172,10 @@ func TestCloseReachesDevice(t *testing.T) {
 	ns, fsc := newNS(fs)
 	data := pattern(200_000, 7)
 	writeFile(t, ns, fsc, "closed.bin", data) // closes
+	writeFile(t, ns, fsc, "created empty", nil)
 	// Read the image as another mount would (a second driver, its own
 	// cache) while the first is still mounted, never synced.
-	checkWithMtools(t, img, model{"closed.bin": data})
+	checkWithMtools(t, img, model{"closed.bin": data, "created empty": {}})
 	fs.Unmount()
 }
 

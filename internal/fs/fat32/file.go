@@ -52,7 +52,9 @@ func (f *file) Open(_ vfs.Context, flags int) (vfs.FileOps, error) {
 	}
 	f.fresh = false
 	f.opens++
-	return &fileOps{f: f}, nil
+	o := &fileOps{f: f}
+	o.wrote.Store(writing) // a created or truncated file is a change too
+	return o, nil
 }
 
 // zero writes zeros over [from, to) of the file, whose clusters exist.
@@ -171,7 +173,7 @@ func (f *file) io(p []byte, off int64, write bool) error {
 type fileOps struct {
 	waiter.AlwaysReady
 	f        *file
-	wrote    atomic.Bool
+	wrote    atomic.Bool // opened for writing: close puts changes on the device
 	released atomic.Bool
 }
 
@@ -251,7 +253,6 @@ func (o *fileOps) writeLocked(src []byte, off int64) (int, error) {
 		src = src[:room]
 		end = off + room
 	}
-	o.wrote.Store(true)
 	if off > int64(f.size) {
 		if err := f.zero(int64(f.size), off); err != nil {
 			return 0, err
