@@ -45,6 +45,14 @@ func TestFileDevice(t *testing.T) {
 	if _, err := blk.OpenFile(p, 1000, false); err == nil {
 		t.Error("sector size 1000 accepted")
 	}
+	c, err := blk.CreateFile(filepath.Join(t.TempDir(), "new.img"), 1<<20, 512)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.Sectors() != 2048 {
+		t.Errorf("CreateFile: %d sectors", c.Sectors())
+	}
 }
 
 // TestCacheModel: random reads and writes of random sizes from several

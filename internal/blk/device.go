@@ -91,6 +91,26 @@ func OpenFile(path string, sectorSize int, readOnly bool) (*File, error) {
 	return &File{f: f, ss: sectorSize, sectors: st.Size() / int64(sectorSize)}, nil
 }
 
+// CreateFile makes (or truncates) the image file at path with size bytes,
+// sparse, and opens it as a device: what `sos mkfs` formats.
+func CreateFile(path string, size int64, sectorSize int) (*File, error) {
+	if size <= 0 {
+		return nil, fmt.Errorf("blk: image size %d", size)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	err = f.Truncate(size)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	return OpenFile(path, sectorSize, false)
+}
+
 func (d *File) SectorSize() int { return d.ss }
 func (d *File) Sectors() int64  { return d.sectors }
 

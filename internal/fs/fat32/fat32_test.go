@@ -20,13 +20,7 @@ import (
 func newMkfsImage(t testing.TB, sizeMiB int, opts fat32.MkfsOptions) string {
 	t.Helper()
 	img := filepath.Join(t.TempDir(), "disk.img")
-	if err := os.WriteFile(img, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Truncate(img, int64(sizeMiB)<<20); err != nil {
-		t.Fatal(err)
-	}
-	dev, err := blk.OpenFile(img, 512, false)
+	dev, err := blk.CreateFile(img, int64(sizeMiB)<<20, 512)
 	if err != nil {
 		t.Fatal(err)
 	}
