@@ -61,8 +61,9 @@ const (
 type dir struct {
 	inode
 	loaded bool
-	ents   []*dirent // by slot
-	slots  []byte    // state per slot
+	ents   []*dirent         // by slot
+	slots  []byte            // state per slot
+	shorts map[[11]byte]bool // short names in use
 }
 
 var (
@@ -108,6 +109,7 @@ func (d *dir) load() error {
 	nslots := len(data) / 32
 	d.slots = make([]byte, nslots)
 	d.ents = nil
+	d.shorts = map[[11]byte]bool{}
 	var (
 		lfn     []uint16 // units gathered so far, in order
 		lfnNext int      // ordinal expected next; 0: none in progress
@@ -144,6 +146,9 @@ func (d *dir) load() error {
 			lfnNext = 0
 			continue
 		}
+		var sn [11]byte
+		copy(sn[:], e[0:11])
+		d.shorts[sn] = true
 		name, first := shortString(e), i
 		if lfnNext == 1 && checksum(e) == lfnSum {
 			if long := decodeLFN(lfn); checkLongName(long) == nil {
@@ -272,14 +277,7 @@ func (d *dir) find(name string) *dirent {
 }
 
 // shortTaken reports whether a short name is in use in d.
-func (d *dir) shortTaken(sn [11]byte) bool {
-	for _, e := range d.ents {
-		if e.short == sn {
-			return true
-		}
-	}
-	return false
-}
+func (d *dir) shortTaken(sn [11]byte) bool { return d.shorts[sn] }
 
 // findFree finds n consecutive free slots, growing the directory by a
 // zeroed cluster when there are none.
@@ -351,6 +349,7 @@ func (d *dir) add(name string, n node) (*dirent, error) {
 	for i := at; i < at+slots; i++ {
 		d.slots[i] = slotUsed
 	}
+	d.shorts[sn] = true
 	in.parent, in.slot, in.gone = d, at+slots-1, false
 	ent := &dirent{name: name, short: sn, slot: at, nslots: slots, n: n}
 	i, _ := slices.BinarySearchFunc(d.ents, at, func(e *dirent, at int) int { return e.slot - at })
@@ -375,6 +374,7 @@ func (d *dir) remove(ent *dirent) error {
 	if i := slices.Index(d.ents, ent); i >= 0 {
 		d.ents = slices.Delete(d.ents, i, i+1)
 	}
+	delete(d.shorts, ent.short)
 	ent.n.base().gone = true
 	return nil
 }
@@ -605,6 +605,7 @@ func (d *dir) Mkdir(_ vfs.Context, name string, mode uint32) (vfs.Node, error) {
 	c := &dir{inode: inode{fs: fs, ino: fs.nextIno, isDir: true, attr: attrDir, first: cs[0],
 		btime: now, mtime: now, atime: now, chain: cs, chained: true}}
 	c.loaded = true
+	c.shorts = map[[11]byte]bool{}
 	c.slots = make([]byte, fs.g.cs/32)
 	c.slots[0], c.slots[1] = slotUsed, slotUsed
 	if _, err := d.add(name, c); err != nil {
@@ -778,6 +779,7 @@ func (d *dir) Rename(_ vfs.Context, oldName string, newDir vfs.Dir, newName stri
 				d.slots[i] = slotUsed
 			}
 			sn.parent, sn.slot, sn.gone, sn.raw = d, oldSlot, false, oldRaw
+			d.shorts[old.short] = true
 			i, _ := slices.BinarySearchFunc(d.ents, old.slot, func(e *dirent, at int) int { return e.slot - at })
 			d.ents = slices.Insert(d.ents, i, &old)
 		}

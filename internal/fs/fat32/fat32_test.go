@@ -3,8 +3,10 @@ package fat32_test
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
@@ -348,4 +350,36 @@ func TestENOSPC(t *testing.T) {
 	mustOK(t, "unmount", fs.Unmount())
 	dev.Close()
 	checkWithMtools(t, img, model{"after": []byte("fits again")})
+}
+
+// TestManyNames: a directory of many similar long names (their short
+// names need ~N and then hashed tails) stays clean and complete.
+func TestManyNames(t *testing.T) {
+	img := newMkfsImage(t, 40, fat32.MkfsOptions{})
+	fs, dev := mount(t, img, fat32.Options{})
+	ns, fsc := newNS(fs)
+	mustOK(t, "mkdir", ns.Mkdir(ctx, fsc, nil, "many", 0o755))
+	m := model{"many": nil}
+	for i := range 1500 {
+		p := fmt.Sprintf("many/a very similar long file name %04d.txt", i)
+		writeFile(t, ns, fsc, p, nil)
+		m[p] = []byte{}
+	}
+	mustOK(t, "unmount", fs.Unmount())
+	dev.Close()
+	fsck(t, img)
+	out := run(t, "mdir", "-b", "-i", img, "::/many")
+	if n := strings.Count(out, "\n"); n != 1500 {
+		t.Errorf("mdir lists %d names, want 1500", n)
+	}
+	// Short names are unique (fsck.fat would say otherwise) and read back.
+	fs, dev = mount(t, img, fat32.Options{})
+	defer dev.Close()
+	defer fs.Unmount()
+	ns, fsc = newNS(fs)
+	for _, p := range []string{"many/a very similar long file name 0000.txt", "many/a very similar long file name 1499.txt"} {
+		if _, err := ns.Stat(ctx, fsc, nil, p, true); err != nil {
+			t.Errorf("stat %s: %v", p, err)
+		}
+	}
 }

@@ -1,6 +1,8 @@
 package fat32
 
 import (
+	"fmt"
+	"hash/fnv"
 	"strconv"
 	"strings"
 	"time"
@@ -174,14 +176,33 @@ func genShort(name string, taken func([11]byte) bool) ([11]byte, error) {
 			return sn, nil
 		}
 	}
-	for n := 1; n < 1000000; n++ {
+	try := func(bb []byte, n int) bool {
 		tail := "~" + strconv.Itoa(n)
-		bb := b
 		if len(bb) > 8-len(tail) {
 			bb = bb[:8-len(tail)]
 		}
 		fill(append(append([]byte(nil), bb...), tail...))
-		if !taken(sn) {
+		return !taken(sn)
+	}
+	for n := 1; n <= 4; n++ {
+		if try(b, n) {
+			return sn, nil
+		}
+	}
+	// Then, as Windows does, two characters of the basis and four hex
+	// digits of a hash of the long name, so that a directory of many
+	// similar names does not try every ~N in turn.
+	h := fnv.New32a()
+	h.Write([]byte(name))
+	sum := h.Sum32()
+	for i := range uint32(64) {
+		hb := append(append([]byte(nil), b[:min(2, len(b))]...), fmt.Sprintf("%04X", uint16(sum+i*40503))...)
+		if try(hb, 1) {
+			return sn, nil
+		}
+	}
+	for n := 5; n < 1000000; n++ {
+		if try(b, n) {
 			return sn, nil
 		}
 	}
