@@ -137,6 +137,13 @@ func TestTimestamps(t *testing.T) {
 	if want := time.Date(2024, 3, 15, 11, 20, 30, 0, time.UTC); !a.Mtime.Equal(want) {
 		t.Errorf("mtime = %v, want %v (2 s resolution)", a.Mtime, want)
 	}
+	// Reading moves the access date (FAT keeps the date only).
+	now = now.Add(48 * time.Hour)
+	readFile(t, ns, fsc, "f")
+	a, _ = ns.Stat(ctx, fsc, nil, "f", true)
+	if want := time.Date(2024, 3, 17, 0, 0, 0, 0, time.UTC); !a.Atime.Equal(want) {
+		t.Errorf("atime after a read = %v, want %v", a.Atime, want)
+	}
 	mt := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
 	mustOK(t, "utimes", ns.SetAttr(ctx, fsc, nil, "f", true, vfs.SetAttr{Mtime: &mt, Atime: &mt}))
 	mustOK(t, "unmount", fs.Unmount())

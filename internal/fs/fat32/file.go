@@ -174,6 +174,7 @@ type fileOps struct {
 	waiter.AlwaysReady
 	f        *file
 	wrote    atomic.Bool // opened for writing: close puts changes on the device
+	read     atomic.Bool // something was read: close updates the access date
 	released atomic.Bool
 }
 
@@ -211,6 +212,7 @@ func (o *fileOps) Read(_ vfs.Context, dst []byte, off int64) (int, error) {
 	if err := f.io(dst[:n], off, false); err != nil {
 		return 0, err
 	}
+	o.read.Store(true)
 	return n, nil
 }
 
@@ -301,6 +303,17 @@ func (o *fileOps) Release() {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	f.opens--
+	if o.read.Load() && !fs.closed {
+		// FAT keeps only the date of the last access: touch the entry
+		// when that changes.
+		now := fs.now()
+		y1, m1, d1 := now.In(fs.opts.Location).Date()
+		y0, m0, d0 := f.atime.In(fs.opts.Location).Date()
+		if y0 != y1 || m0 != m1 || d0 != d1 {
+			f.atime = now
+			f.writeEntry()
+		}
+	}
 	if f.gone && f.opens == 0 {
 		fs.releaseData(f)
 	}
