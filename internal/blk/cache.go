@@ -165,29 +165,42 @@ func NewCache(dev Device, opts CacheOptions) (*Cache, error) {
 func (c *Cache) serve() {
 	defer c.workers.Done()
 	for r := range c.queue {
-		var err error
-		if r.vec != nil {
-			err = c.dev.(VecWriter).WriteSectorsVec(r.vec, r.sector)
-		} else if r.write {
-			err = c.dev.WriteSectors(r.p, r.sector)
-		} else {
-			err = c.dev.ReadSectors(r.p, r.sector)
-		}
-		r.done <- err
+		c.exec(r)
 	}
 }
 
-// submitLater makes a request for the bytes at device offset off, to be
-// queued by the caller (outside mu).
-func (c *Cache) submitLater(write bool, p []byte, off int64) *request {
+// exec performs one request and reports its result on r.done.
+func (c *Cache) exec(r *request) {
+	var err error
+	switch {
+	case r.vec != nil:
+		err = c.dev.(VecWriter).WriteSectorsVec(r.vec, r.sector)
+	case r.write:
+		err = c.dev.WriteSectors(r.p, r.sector)
+	default:
+		err = c.dev.ReadSectors(r.p, r.sector)
+	}
+	r.done <- err
+}
+
+// newRequest makes a request for the bytes at device offset off.
+func (c *Cache) newRequest(write bool, p []byte, off int64) *request {
 	return &request{write: write, p: p, sector: off / int64(c.dev.SectorSize()), done: make(chan error, 1)}
 }
 
-// submit queues a request for the bytes at device offset off.
-func (c *Cache) submit(write bool, p []byte, off int64) *request {
-	r := &request{write: write, p: p, sector: off / int64(c.dev.SectorSize()), done: make(chan error, 1)}
-	c.queue <- r
-	return r
+// start puts requests in flight: all but the last go to the queue, for
+// the driver's goroutines, and the caller's goroutine performs the last
+// itself, so that the common case of one request costs no hand-over
+// between goroutines (a blocking system call blocks only the goroutine
+// that makes it). The caller then waits on each request's done channel.
+func (c *Cache) start(reqs []*request) {
+	if len(reqs) == 0 {
+		return
+	}
+	for _, r := range reqs[:len(reqs)-1] {
+		c.queue <- r
+	}
+	c.exec(reqs[len(reqs)-1])
 }
 
 // Size is the device's size in bytes.
@@ -258,7 +271,7 @@ func (c *Cache) access(p []byte, off int64, write bool) error {
 				for i := int64(0); i < k; {
 					m := min(k-i, int64(c.maxReq)/bs)
 					s, e := (n+i)*bs, min((n+i+m)*bs, c.size)
-					direct = append(direct, c.submitLater(false, p[s-off:e-off], s))
+					direct = append(direct, c.newRequest(false, p[s-off:e-off], s))
 					i += m
 				}
 				c.stats.Misses += k
@@ -301,10 +314,7 @@ func (c *Cache) access(p []byte, off int64, write bool) error {
 	}
 	c.mu.Unlock()
 
-	for _, r := range direct {
-		c.queue <- r
-	}
-	c.load(load)
+	c.load(load, direct)
 	var err error
 	for _, r := range direct {
 		if rerr := <-r.done; rerr != nil && err == nil {
@@ -362,8 +372,12 @@ func (c *Cache) access(p []byte, off int64, write bool) error {
 
 // load reads the blocks bs (sorted, each marked loading) from the device,
 // gathering neighbours into one request, and marks them loaded.
-func (c *Cache) load(bs []*buf) {
+//
+// The requests in extra (direct reads) are started with them; the caller
+// waits for those.
+func (c *Cache) load(bs []*buf, extra []*request) {
 	if len(bs) == 0 {
+		c.start(extra)
 		return
 	}
 	type run struct {
@@ -384,9 +398,14 @@ func (c *Cache) load(bs []*buf) {
 			b.data = data[o : o+l : o+l]
 			o += l
 		}
-		runs = append(runs, run{bufs: bs[i:j], r: c.submit(false, data, bs[i].n*int64(c.bs))})
+		runs = append(runs, run{bufs: bs[i:j], r: c.newRequest(false, data, bs[i].n*int64(c.bs))})
 		i = j
 	}
+	reqs := extra
+	for _, r := range runs {
+		reqs = append(reqs, r.r)
+	}
+	c.start(reqs)
 	for _, r := range runs {
 		err := <-r.r.done
 		c.mu.Lock()
@@ -488,9 +507,11 @@ func (c *Cache) writeBack(closing bool) error {
 	}
 	c.stats.WriteBackPasses++
 	c.mu.Unlock()
-	for _, r := range runs {
-		c.queue <- r.r
+	reqs := make([]*request, len(runs))
+	for i, r := range runs {
+		reqs[i] = r.r
 	}
+	c.start(reqs)
 	var first error
 	for _, r := range runs {
 		err := <-r.r.done

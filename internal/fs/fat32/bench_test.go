@@ -22,7 +22,8 @@ const benchFile = 64 << 20
 // through the FAT32 layer (VFS file, FAT32, block cache, image file) for
 // request sizes of 4 KiB to 1 MiB, beside dd on the host moving the same
 // bytes to and from an image file with the same request size. The
-// dd-MB/s metric is dd's figure and x-dd the ratio. Writes overwrite an
+// best-MB/s metric is the best iteration's bandwidth, dd-MB/s dd's best
+// of three, and x-dd their ratio. Writes overwrite an
 // existing file and include the close, which puts the data on the image
 // file (no fsync, nor for dd).
 //
@@ -52,7 +53,9 @@ func BenchmarkSequential(b *testing.B) {
 				buf := pattern(size, 2)
 				b.SetBytes(benchFile)
 				b.ResetTimer()
+				best := time.Duration(1 << 62)
 				for range b.N {
+					start := time.Now()
 					flags := abi.O_RDONLY
 					if op == "write" {
 						flags = abi.O_WRONLY
@@ -73,10 +76,13 @@ func BenchmarkSequential(b *testing.B) {
 						}
 					}
 					f.DecRef()
+					best = min(best, time.Since(start))
 				}
 				b.StopTimer()
-				fatMBs := float64(benchFile) * float64(b.N) / b.Elapsed().Seconds() / 1e6
+				// The machine may be shared: compare the best run of each.
+				fatMBs := float64(benchFile) / best.Seconds() / 1e6
 				ddMBs := dd(b, op, raw, size)
+				b.ReportMetric(fatMBs, "best-MB/s")
 				b.ReportMetric(ddMBs, "dd-MB/s")
 				b.ReportMetric(fatMBs/ddMBs, "x-dd")
 				mustRemove(b, ns, fsc, name)
