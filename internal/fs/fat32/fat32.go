@@ -18,6 +18,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 	"time"
 
@@ -50,8 +51,9 @@ type FS struct {
 	c     *blk.Cache
 	g     geometry
 	opts  Options
-	dev   uint64
-	label string
+	dev    uint64
+	label  string
+	closer io.Closer // the image MountFile opened, closed by Unmount
 
 	// mu guards everything below and every node's fields.
 	mu        sync.RWMutex
@@ -241,6 +243,37 @@ func Mount(dev blk.Device, opts Options) (*FS, error) {
 		return nil, fmt.Errorf("fat32: root directory: %w", err)
 	}
 	return fs, nil
+}
+
+// MountFile opens the disk image at path (512-byte sectors) and mounts
+// it; Unmount also closes the image. This is what `sos run -disk FILE`
+// needs.
+func MountFile(path string, opts Options) (*FS, error) {
+	dev, err := blk.OpenFile(path, 512, false)
+	if err != nil {
+		return nil, fmt.Errorf("fat32: %w", err)
+	}
+	fs, err := Mount(dev, opts)
+	if err != nil {
+		dev.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	fs.closer = dev
+	return fs, nil
+}
+
+// MkfsFile creates (or replaces) the image file at path with size bytes
+// and formats it: what `sos mkfs` needs.
+func MkfsFile(path string, size int64, opts MkfsOptions) error {
+	dev, err := blk.CreateFile(path, size, 512)
+	if err != nil {
+		return fmt.Errorf("fat32: mkfs: %w", err)
+	}
+	err = Mkfs(dev, opts)
+	if cerr := dev.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // loadFAT reads the FAT into memory and counts the free clusters.
@@ -493,6 +526,11 @@ func (fs *FS) Unmount() error {
 	err := fs.writeMeta()
 	if cerr := fs.c.Close(); err == nil && cerr != nil {
 		err = abi.EIO
+	}
+	if fs.closer != nil {
+		if cerr := fs.closer.Close(); err == nil && cerr != nil {
+			err = abi.EIO
+		}
 	}
 	fs.closed = true
 	return err
