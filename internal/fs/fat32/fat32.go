@@ -48,9 +48,9 @@ type Options struct {
 
 // FS is a mounted FAT32 file system.
 type FS struct {
-	c     *blk.Cache
-	g     geometry
-	opts  Options
+	c      *blk.Cache
+	g      geometry
+	opts   Options
 	dev    uint64
 	label  string
 	closer io.Closer // the image MountFile opened, closed by Unmount
