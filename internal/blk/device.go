@@ -13,8 +13,6 @@ import (
 	"fmt"
 	"os"
 	"sync"
-
-	"golang.org/x/sys/unix"
 )
 
 // Device is a disk: an array of fixed-size sectors.
@@ -128,58 +126,6 @@ func (d *File) WriteSectors(p []byte, sector int64) error {
 	}
 	_, err := d.f.WriteAt(p, sector*int64(d.ss))
 	return err
-}
-
-// WriteSectorsVec writes bufs, each a whole number of sectors, one after
-// another from sector on, with pwritev.
-func (d *File) WriteSectorsVec(bufs [][]byte, sector int64) error {
-	n := 0
-	for _, b := range bufs {
-		if len(b)%d.ss != 0 {
-			return ErrRange
-		}
-		n += len(b)
-	}
-	if err := checkRange(d, n, sector); err != nil {
-		return err
-	}
-	off := sector * int64(d.ss)
-	sc, err := d.f.SyscallConn()
-	if err != nil {
-		return err
-	}
-	for len(bufs) > 0 {
-		iov := bufs[:min(len(bufs), 1024)] // IOV_MAX
-		var w int
-		var werr error
-		if err := sc.Write(func(fd uintptr) bool {
-			w, werr = unix.Pwritev(int(fd), iov, off)
-			return werr != unix.EAGAIN
-		}); err != nil {
-			return err
-		}
-		if werr == unix.EINTR {
-			continue
-		}
-		if werr != nil {
-			return &os.PathError{Op: "pwritev", Path: d.f.Name(), Err: werr}
-		}
-		if w == 0 {
-			return &os.PathError{Op: "pwritev", Path: d.f.Name(), Err: unix.EIO}
-		}
-		off += int64(w)
-		// Drop what was written; a short write leaves part of a buffer.
-		for w > 0 {
-			if w >= len(bufs[0]) {
-				w -= len(bufs[0])
-				bufs = bufs[1:]
-			} else {
-				bufs = append([][]byte{bufs[0][w:]}, bufs[1:]...)
-				w = 0
-			}
-		}
-	}
-	return nil
 }
 
 func (d *File) Flush() error { return d.f.Sync() }
