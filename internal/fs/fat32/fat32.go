@@ -83,7 +83,7 @@ type geometry struct {
 	fsInfo     int64  // FSInfo sector, 0 if none
 	dataOff    int64  // byte offset of cluster 2
 	clusters   uint32 // data clusters: valid numbers are 2..clusters+1
-	fatEntries int    // entries the FAT holds
+	fatEntries int    // entries held in memory: whole sectors covering every cluster
 }
 
 const (
@@ -177,10 +177,13 @@ func parseBoot(b []byte, devSectors int64, devSS int) (geometry, error) {
 		return g, fmt.Errorf("%d clusters: not a FAT32 volume", nc)
 	}
 	g.clusters = uint32(nc)
-	g.fatEntries = int(min(g.fatSz*int64(g.bps)/4, 0x10000000))
-	if int64(g.fatEntries) < int64(g.clusters)+2 {
-		return g, fmt.Errorf("FAT of %d entries for %d clusters", g.fatEntries, g.clusters)
+	if g.fatSz*int64(g.bps)/4 < int64(g.clusters)+2 {
+		return g, fmt.Errorf("FAT of %d entries for %d clusters", g.fatSz*int64(g.bps)/4, g.clusters)
 	}
+	// Only the sectors that describe clusters are read (a FAT may be
+	// larger than its volume needs).
+	per := int64(g.bps / 4)
+	g.fatEntries = int((int64(g.clusters) + 2 + per - 1) / per * per)
 	if g.rootClus < 2 || g.rootClus >= g.clusters+2 {
 		return g, fmt.Errorf("root directory cluster %d out of range", g.rootClus)
 	}
@@ -287,7 +290,7 @@ func (fs *FS) loadFAT() error {
 	for i := range fs.fat {
 		fs.fat[i] = binary.LittleEndian.Uint32(raw[i*4:])
 	}
-	fs.fatDirty = make([]bool, g.fatSz)
+	fs.fatDirty = make([]bool, g.fatEntries*4/g.bps)
 	for c := uint32(2); c < g.clusters+2; c++ {
 		if fs.fat[c]&fatMask == 0 {
 			fs.free++
@@ -448,7 +451,7 @@ func (fs *FS) writeMeta() error {
 		}
 		per := g.bps / 4
 		start := int64(-1)
-		for s := int64(0); s < g.fatSz; s++ {
+		for s := int64(0); s < int64(len(fs.fatDirty)); s++ {
 			if !fs.fatDirty[s] || len(buf) >= 64<<10 {
 				if err := flush(start); err != nil {
 					return err
