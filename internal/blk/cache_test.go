@@ -247,3 +247,47 @@ func TestCacheErrors(t *testing.T) {
 		t.Errorf("read past the end = %v", err)
 	}
 }
+
+// gated is a device whose reads of one sector wait until released.
+type gated struct {
+	*blk.Mem
+	sector  int64
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (g *gated) ReadSectors(p []byte, s int64) error {
+	if s <= g.sector && g.sector < s+int64(len(p)/512) {
+		g.entered <- struct{}{}
+		<-g.release
+	}
+	return g.Mem.ReadSectors(p, s)
+}
+
+// TestCacheBlocksOnlyTheCaller: while one goroutine waits for the disk,
+// others' requests (hits and misses) go on.
+func TestCacheBlocksOnlyTheCaller(t *testing.T) {
+	dev := &gated{Mem: blk.NewMem(512, 4096), sector: 1000, entered: make(chan struct{}), release: make(chan struct{})}
+	c, _ := blk.NewCache(dev, blk.CacheOptions{ReadAhead: -1})
+	defer c.Close()
+	if err := c.WriteAt([]byte("cached"), 0); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	go func() { done <- c.ReadAt(make([]byte, 512), 1000*512) }()
+	<-dev.entered // the first reader is now waiting inside the device
+	b := make([]byte, 6)
+	if err := c.ReadAt(b, 0); err != nil || string(b) != "cached" {
+		t.Errorf("hit while another waits: %q, %v", b, err)
+	}
+	if err := c.ReadAt(make([]byte, 512), 3000*512); err != nil {
+		t.Errorf("miss while another waits: %v", err)
+	}
+	if err := c.WriteAt([]byte("w"), 2000*512); err != nil {
+		t.Errorf("write while another waits: %v", err)
+	}
+	close(dev.release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
