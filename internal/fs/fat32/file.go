@@ -252,7 +252,7 @@ func (o *fileOps) writeLocked(src []byte, off int64) (int, error) {
 		if room <= 0 {
 			return 0, abi.ENOSPC
 		}
-		src = src[:room]
+		src = src[:min(room, int64(len(src)))]
 		end = off + room
 	}
 	if off > int64(f.size) {
