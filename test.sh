@@ -15,6 +15,8 @@ command -v qemu-riscv64 >/dev/null 2>&1 || need="$need qemu-user"
 # hexdump, the reference for the hexdump tool's output.
 command -v hexdump >/dev/null 2>&1 || need="$need bsdextrautils"
 command -v ganesha.nfsd >/dev/null 2>&1 || need="$need nfs-ganesha nfs-ganesha-vfs rpcbind"
+command -v mkfs.fat >/dev/null 2>&1 || [ -x /usr/sbin/mkfs.fat ] || [ -x /sbin/mkfs.fat ] || need="$need dosfstools"
+command -v mcopy >/dev/null 2>&1 || need="$need mtools"
 if [ -n "$need" ]; then
 	echo "test.sh: installing$need" >&2
 	if [ "$(id -u)" = 0 ]; then
