@@ -514,3 +514,32 @@ func BenchmarkCallTCP(b *testing.B) {
 		}
 	})
 }
+
+// TestDupProc: only the procedures DupProc names are answered from the
+// cache; a retransmitted call of another one runs again.
+func TestDupProc(t *testing.T) {
+	s := NewServer()
+	s.DupCache = 16
+	s.DupProc = func(prog, vers, proc uint32) bool { return proc == procAdd }
+	var runs [3]atomic.Int64
+	for _, p := range []uint32{procEcho, procAdd} {
+		s.Register(testProg, 1, p, func(*Request, *xdr.Decoder, *xdr.Encoder) AcceptStat {
+			runs[p].Add(1)
+			return Success
+		})
+	}
+	addr := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 9}
+	for _, p := range []uint32{procEcho, procAdd} {
+		h := CallHeader{Xid: 7, Prog: testProg, Vers: 1, Proc: p}
+		e := xdr.NewEncoder(nil)
+		h.Encode(e)
+		for range 2 {
+			if s.Handle(e.Bytes(), addr) == nil {
+				t.Fatalf("proc %d: no reply", p)
+			}
+		}
+	}
+	if runs[procEcho].Load() != 2 || runs[procAdd].Load() != 1 {
+		t.Fatalf("echo ran %d times (want 2), add %d (want 1)", runs[procEcho].Load(), runs[procAdd].Load())
+	}
+}

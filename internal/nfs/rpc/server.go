@@ -38,6 +38,10 @@ type Server struct {
 	// answer retransmissions without running the procedure again (0: no
 	// cache). Set it before serving.
 	DupCache int
+	// DupProc, if set, says which procedures go through the duplicate
+	// request cache: idempotent ones (READ, GETATTR) need not, and keeping
+	// their large replies would only waste memory.
+	DupProc func(prog, vers, proc uint32) bool
 
 	drc drc
 }
@@ -97,7 +101,7 @@ func (s *Server) Handle(msg []byte, addr net.Addr) (reply []byte) {
 		return e.Bytes()
 	}
 	var key drcKey
-	if s.DupCache > 0 && addr != nil {
+	if s.DupCache > 0 && addr != nil && (s.DupProc == nil || s.DupProc(h.Prog, h.Vers, h.Proc)) {
 		key = drcKey{addr.String(), h.Xid, h.Prog, h.Vers, h.Proc}
 		if reply, seen := s.drc.lookup(key, s.DupCache); seen {
 			return reply // nil while the first copy runs: drop this one
