@@ -6,6 +6,7 @@ import (
 	"container/list"
 	"encoding/binary"
 	"errors"
+	"hash/fnv"
 	"strconv"
 	"sync"
 
@@ -26,19 +27,45 @@ import (
 // fhMagic starts every handle: a handle without it is NFS3ERR_BADHANDLE.
 var fhMagic = [4]byte{'s', 'o', 's', 1}
 
-const fhLen = 4 + 8 + 8
+const fhLen = 4 + 8 + 8 + 8
 
-type fileKey struct{ dev, ino uint64 }
+// fileKey identifies a host file: device, inode and a hash of the
+// kernel's own file handle for it (name_to_handle_at, which needs no
+// privilege), which includes the inode's generation, so a new file that
+// reuses a removed file's inode number does not inherit its handles. The
+// hash is 0 on file systems that cannot make handles.
+type fileKey struct{ dev, ino, gen uint64 }
 
 func (k fileKey) handle() nfs3.FH {
 	fh := make([]byte, fhLen)
 	copy(fh, fhMagic[:])
 	binary.BigEndian.PutUint64(fh[4:], k.dev)
 	binary.BigEndian.PutUint64(fh[12:], k.ino)
+	binary.BigEndian.PutUint64(fh[20:], k.gen)
 	return fh
 }
 
-func keyOf(st *unix.Stat_t) fileKey { return fileKey{uint64(st.Dev), st.Ino} }
+// keyAt is the key of name in dirfd, whose stat is st.
+func keyAt(dirfd int, name string, st *unix.Stat_t) fileKey {
+	// name_to_handle_at never follows a final symlink unless asked to.
+	return fileKey{uint64(st.Dev), st.Ino, kernelHandle(dirfd, name, 0)}
+}
+
+// keyFd is the key of the file fd holds (O_PATH is enough).
+func keyFd(fd int, st *unix.Stat_t) fileKey {
+	return fileKey{uint64(st.Dev), st.Ino, kernelHandle(fd, "", unix.AT_EMPTY_PATH)}
+}
+
+func kernelHandle(dirfd int, name string, flags int) uint64 {
+	h, _, err := unix.NameToHandleAt(dirfd, name, flags)
+	if err != nil {
+		return 0
+	}
+	f := fnv.New64a()
+	binary.Write(f, binary.BigEndian, h.Type())
+	f.Write(h.Bytes())
+	return f.Sum64()
+}
 
 // node is a file the server has handed out a handle for.
 type node struct {
@@ -69,7 +96,7 @@ func newTable(dir string) (*table, error) {
 		unix.Close(fd)
 		return nil, err
 	}
-	root := &node{key: keyOf(&st)}
+	root := &node{key: keyFd(fd, &st)}
 	return &table{rootFD: fd, root: root, nodes: map[fileKey]*node{root.key: root}}, nil
 }
 
@@ -80,7 +107,7 @@ func (t *table) lookup(fh nfs3.FH) (*node, nfs3.Status) {
 	if len(fh) != fhLen || [4]byte(fh[:4]) != fhMagic {
 		return nil, nfs3.ErrBadhandle
 	}
-	k := fileKey{binary.BigEndian.Uint64(fh[4:]), binary.BigEndian.Uint64(fh[12:])}
+	k := fileKey{binary.BigEndian.Uint64(fh[4:]), binary.BigEndian.Uint64(fh[12:]), binary.BigEndian.Uint64(fh[20:])}
 	t.mu.Lock()
 	n := t.nodes[k]
 	t.mu.Unlock()
@@ -90,10 +117,9 @@ func (t *table) lookup(fh nfs3.FH) (*node, nfs3.Status) {
 	return n, nfs3.StatusOK
 }
 
-// enter records that the file st describes is called name in dir, and
-// returns its node.
-func (t *table) enter(dir *node, name string, st *unix.Stat_t) *node {
-	k := keyOf(st)
+// enter records that the file k is called name in dir, and returns its
+// node.
+func (t *table) enter(dir *node, name string, k fileKey) *node {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	n := t.nodes[k]
@@ -192,11 +218,12 @@ func (t *table) open(n *node, flags int, st *unix.Stat_t) (fd int, s nfs3.Status
 		}
 		if err != nil {
 			switch {
-			case i == len(names)-1 && (err == unix.EACCES || err == unix.EROFS || err == unix.EISDIR || err == unix.ETXTBSY):
-				return -1, errStatus(err)
-			default: // the path no longer leads to the file
-				return -1, nfs3.ErrStale
+			case i < len(names)-1 || err == unix.ENOENT:
+				return -1, nfs3.ErrStale // the path no longer leads to the file
+			case err == unix.ENOTDIR || err == unix.ELOOP && flags&unix.O_DIRECTORY != 0:
+				return -1, nfs3.ErrNotdir
 			}
+			return -1, errStatus(err)
 		}
 		cur = fd
 	}
@@ -208,7 +235,7 @@ func (t *table) check(fd int, n *node, st *unix.Stat_t) nfs3.Status {
 		unix.Close(fd)
 		return errStatus(err)
 	}
-	if keyOf(st) != n.key {
+	if st.Ino != n.key.ino || uint64(st.Dev) != n.key.dev || keyFd(fd, st) != n.key {
 		unix.Close(fd)
 		return nfs3.ErrStale
 	}

@@ -274,7 +274,7 @@ func (s *Server) lookup(_ *rpc.Request, a *nfs3.DirOpArgs) nfs3.Msg {
 			res.Status = errStatus(err)
 			return res
 		}
-		child = s.t.enter(dn, name, &cst)
+		child = s.t.enter(dn, name, keyAt(dfd, name, &cst))
 	}
 	res.FH, res.Attr = child.key.handle(), attr(&cst)
 	return res
@@ -377,6 +377,9 @@ func (s *Server) read(req *rpc.Request, d *xdr.Decoder, e *xdr.Encoder) rpc.Acce
 		return rpc.SystemErr
 	}
 	defer s.life.RUnlock()
+	if s.hook != nil {
+		s.hook(nfs3.ProcRead)
+	}
 	fail := func(status nfs3.Status, at *nfs3.Fattr) rpc.AcceptStat {
 		(&nfs3.ReadRes{Status: status, Attr: at}).Encode(e)
 		return rpc.Success
@@ -434,6 +437,9 @@ func (s *Server) read(req *rpc.Request, d *xdr.Decoder, e *xdr.Encoder) rpc.Acce
 
 func (s *Server) write(req *rpc.Request, a *nfs3.WriteArgs) nfs3.Msg {
 	res := &nfs3.WriteRes{}
+	if s.hook != nil {
+		s.hook(nfs3.ProcWrite)
+	}
 	if s.ro() {
 		res.Status = nfs3.ErrRofs
 		return res
@@ -565,7 +571,7 @@ func (s *Server) made(res *nfs3.CreateRes, dn *node, dfd int, name string, sa *n
 		}
 		unix.Fstat(fd, &st)
 	}
-	n := s.t.enter(dn, name, &st)
+	n := s.t.enter(dn, name, keyFd(fd, &st))
 	res.Status, res.FH, res.Attr = nfs3.StatusOK, n.key.handle(), attr(&st)
 }
 
@@ -698,6 +704,7 @@ func (s *Server) unlink(a *nfs3.DirOpArgs, flags int) nfs3.Msg {
 		res.Status = errStatus(err)
 		return res
 	}
+	k := keyAt(dfd, name, &st)
 	isDir := st.Mode&unix.S_IFMT == unix.S_IFDIR
 	switch {
 	case flags == 0 && isDir:
@@ -711,14 +718,13 @@ func (s *Server) unlink(a *nfs3.DirOpArgs, flags int) nfs3.Msg {
 		res.Status = errStatus(err)
 		return res
 	}
-	s.gone(dn, name, &st)
+	s.gone(dn, name, k, &st)
 	res.Status = nfs3.StatusOK
 	return res
 }
 
 // gone records that the file st described is no longer name in dn.
-func (s *Server) gone(dn *node, name string, st *unix.Stat_t) {
-	k := keyOf(st)
+func (s *Server) gone(dn *node, name string, k fileKey, st *unix.Stat_t) {
 	s.t.mu.Lock()
 	n := s.t.nodes[k]
 	s.t.mu.Unlock()
@@ -755,16 +761,21 @@ func (s *Server) rename(_ *rpc.Request, a *nfs3.RenameArgs) nfs3.Msg {
 		res.Status = errStatus(err)
 		return res
 	}
+	fromKey := keyAt(ffd, a.From.Name, &from)
+	var toKey fileKey
 	replaced := unix.Fstatat(tfd, a.To.Name, &to, unix.AT_SYMLINK_NOFOLLOW) == nil
+	if replaced {
+		toKey = keyAt(tfd, a.To.Name, &to)
+	}
 	if err := unix.Renameat(ffd, a.From.Name, tfd, a.To.Name); err != nil {
 		res.Status = errStatus(err)
 		return res
 	}
-	if replaced && keyOf(&to) != keyOf(&from) {
-		s.gone(tdn, a.To.Name, &to)
+	if replaced && toKey != fromKey {
+		s.gone(tdn, a.To.Name, toKey, &to)
 	}
 	s.t.mu.Lock()
-	n := s.t.nodes[keyOf(&from)]
+	n := s.t.nodes[fromKey]
 	s.t.mu.Unlock()
 	if n != nil {
 		s.t.moved(n, tdn, a.To.Name)
@@ -901,7 +912,7 @@ func (s *Server) readdir(req *rpc.Request, a *nfs3.ReaddirArgs) *nfs3.ReaddirRes
 				if unix.Fstatat(fd, ent.Name, &est, unix.AT_SYMLINK_NOFOLLOW) == nil {
 					ent.FileID = est.Ino
 					ent.Attr = attr(&est)
-					ent.FH = s.t.enter(n, ent.Name, &est).key.handle()
+					ent.FH = s.t.enter(n, ent.Name, keyAt(fd, ent.Name, &est)).key.handle()
 				}
 			}
 			esz := nfs3.EntrySize(&ent, a.Plus)
@@ -1008,7 +1019,7 @@ func (s *Server) mnt(_ *rpc.Request, a *nfs3.MountArgs) nfs3.Msg {
 			unix.Close(fd)
 			return &nfs3.MountRes{Status: nfs3.MountErrIO}
 		}
-		n = s.t.enter(n, name, &st)
+		n = s.t.enter(n, name, keyFd(fd, &st))
 	}
 	unix.Close(fd)
 	return &nfs3.MountRes{Status: nfs3.MountOK, FH: n.key.handle(), Flavors: []uint32{authSys}}

@@ -64,6 +64,10 @@ type Server struct {
 	life   sync.RWMutex
 	closed bool // guarded by life
 
+	// hook, if set (by tests, before serving), runs at the start of each
+	// READ and WRITE, after the request has been decoded.
+	hook func(proc uint32)
+
 	connMu sync.Mutex // guards conns
 	conns  map[net.Conn]struct{}
 }
