@@ -170,6 +170,13 @@ func (s *Server) acceptLoop() {
 		if err != nil {
 			return
 		}
+		if tc, ok := conn.(*net.TCPConn); ok {
+			// Room for a whole 1 MiB reply (and call) in the socket, so
+			// a READ reply goes out in one write without waiting for the
+			// client to drain the first part.
+			tc.SetWriteBuffer(4 << 20)
+			tc.SetReadBuffer(4 << 20)
+		}
 		s.connMu.Lock()
 		if s.conns == nil {
 			s.conns = map[net.Conn]struct{}{}
