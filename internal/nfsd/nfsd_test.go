@@ -700,3 +700,92 @@ func TestDefaultDir(t *testing.T) {
 		t.Fatalf("%s: %v", d, err)
 	}
 }
+
+// rawCall encodes an RPC call of an NFSv3 procedure with xid.
+func rawCall(xid, proc uint32, args nfs3.Msg) []byte {
+	e := xdr.NewEncoder(nil)
+	h := rpc.CallHeader{Xid: xid, Prog: nfs3.Program, Vers: nfs3.Version, Proc: proc}
+	h.Encode(e)
+	args.Encode(e)
+	return e.Bytes()
+}
+
+// TestDuplicateRequests: a retransmitted REMOVE (same xid, same caller)
+// over UDP is answered from the duplicate request cache, so the client
+// sees its success rather than NOENT from running it twice; an idempotent
+// READ simply runs again.
+func TestDuplicateRequests(t *testing.T) {
+	s, dir := start(t, Config{})
+	os.WriteFile(filepath.Join(dir, "f"), []byte("x"), 0o644)
+	c := dial(t, s, "udp")
+	u, err := net.Dial("udp", s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u.Close()
+	exchange := func(msg []byte) nfs3.Status {
+		t.Helper()
+		u.SetDeadline(time.Now().Add(10 * time.Second))
+		if _, err := u.Write(msg); err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, 65536)
+		n, err := u.Read(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := xdr.NewDecoder(buf[:n])
+		if _, err := rpc.DecodeReply(d); err != nil {
+			t.Fatal(err)
+		}
+		return nfs3.Status(d.Uint32())
+	}
+	rm := rawCall(77, nfs3.ProcRemove, &nfs3.DirOpArgs{What: nfs3.DirOp{Dir: c.root, Name: "f"}})
+	for i := range 3 {
+		if st := exchange(rm); st != nfs3.StatusOK {
+			t.Fatalf("REMOVE copy %d: %v", i, st)
+		}
+	}
+	// A new xid runs the procedure again.
+	if st := exchange(rawCall(78, nfs3.ProcRemove, &nfs3.DirOpArgs{What: nfs3.DirOp{Dir: c.root, Name: "f"}})); st != nfs3.ErrNoent {
+		t.Fatalf("REMOVE with a new xid: %v", st)
+	}
+}
+
+// TestHostileArguments: random bytes after a valid header, for every
+// procedure of every program, never crash the server and get either a
+// reply or GARBAGE_ARGS; the server still answers afterwards.
+func TestHostileArguments(t *testing.T) {
+	s, dir := start(t, Config{})
+	os.WriteFile(filepath.Join(dir, "f"), []byte("data"), 0o644)
+	c := dial(t, s, "tcp")
+	f, _, _ := c.lookup(c.root, "f")
+	r := randomBytes(1<<16, 42)
+	addr := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 1}
+	for i := range 3000 {
+		prog, vers := uint32(nfs3.Program), uint32(nfs3.Version)
+		if i%5 == 0 {
+			prog = nfs3.MountProgram
+		}
+		proc := uint32(i % 23)
+		e := xdr.NewEncoder(nil)
+		h := rpc.CallHeader{Xid: uint32(i), Prog: prog, Vers: vers, Proc: proc}
+		h.Encode(e)
+		// Half the calls start with a real handle, so decoding gets further.
+		if i%2 == 0 {
+			e.Opaque(f)
+		}
+		off := (i * 131) % (len(r) - 600)
+		e.Buf = append(e.Buf, r[off:off+i%600]...)
+		for _, srv := range []*rpc.Server{s.udpSrv, s.tcpSrv} {
+			if reply := srv.Handle(e.Bytes(), addr); reply == nil {
+				t.Fatalf("call %d: no reply", i)
+			} else if hd, err := rpc.DecodeReply(xdr.NewDecoder(reply)); err != nil || hd.Stat == rpc.SystemErr {
+				t.Fatalf("call %d (prog %d proc %d): %v %+v", i, prog, proc, err, hd)
+			}
+		}
+	}
+	if _, st := c.getattr(c.root); st != nfs3.StatusOK {
+		t.Fatalf("after hostile calls: %v", st)
+	}
+}
