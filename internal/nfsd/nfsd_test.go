@@ -587,8 +587,11 @@ func TestConcurrency(t *testing.T) {
 			for err := range errs {
 				t.Fatal(err)
 			}
-			if most < together {
-				t.Fatalf("at most %d READs were in the server at once, want %d", most, together)
+			mu.Lock()
+			m := most
+			mu.Unlock()
+			if m < together {
+				t.Fatalf("at most %d READs were in the server at once, want %d", m, together)
 			}
 			// Parallel WRITEs at different offsets land byte-exact.
 			g, _ := c.create(c.root, "out", nfs3.Unchecked, nfs3.Sattr{}, [8]byte{})
