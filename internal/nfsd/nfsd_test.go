@@ -792,3 +792,44 @@ func TestHostileArguments(t *testing.T) {
 		t.Fatalf("after hostile calls: %v", st)
 	}
 }
+
+// TestAccessByCredential: ACCESS judges the caller's AUTH_SYS identity
+// by the mode bits (and never grants more than the host user has).
+func TestAccessByCredential(t *testing.T) {
+	s, dir := start(t, Config{})
+	os.WriteFile(filepath.Join(dir, "ro"), nil, 0o444)
+	os.WriteFile(filepath.Join(dir, "mine"), nil, 0o640)
+	os.Chown(filepath.Join(dir, "mine"), 1000, 100) // works as root; else the host owns it
+	root := dial(t, s, "tcp")
+	c, err := rpc.Dial("tcp", s.Addr(), rpc.Config{Cred: rpc.AuthSysParams{UID: 1000, GID: 100}.Auth()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	user := &client{t: t, c: c, root: root.root}
+	access := func(c *client, name string) uint32 {
+		fh, _, st := c.lookup(c.root, name)
+		expect(t, "LOOKUP "+name, st, nfs3.StatusOK)
+		var r nfs3.AccessRes
+		c.call(nfs3.ProcAccess, &nfs3.AccessArgs{FH: fh, Access: 0x3f}, &r)
+		return r.Access
+	}
+	const rw = nfs3.AccessRead | nfs3.AccessModify | nfs3.AccessExtend
+	if got := access(user, "ro"); got&rw != nfs3.AccessRead {
+		t.Fatalf("uid 1000 on a 0444 file: %#x", got)
+	}
+	if os.Geteuid() == 0 {
+		if got := access(root, "ro"); got&rw != rw {
+			t.Fatalf("root on a 0444 file: %#x", got)
+		}
+		if got := access(user, "mine"); got&rw != rw {
+			t.Fatalf("owner on its 0640 file: %#x", got)
+		}
+		// Another user in the group reads only.
+		c2, _ := rpc.Dial("tcp", s.Addr(), rpc.Config{Cred: rpc.AuthSysParams{UID: 1001, GID: 7, Gids: []uint32{100}}.Auth()})
+		defer c2.Close()
+		if got := access(&client{t: t, c: c2, root: root.root}, "mine"); got&rw != nfs3.AccessRead {
+			t.Fatalf("group member on a 0640 file: %#x", got)
+		}
+	}
+}

@@ -280,36 +280,28 @@ func (s *Server) lookup(_ *rpc.Request, a *nfs3.DirOpArgs) nfs3.Msg {
 	return res
 }
 
-func (s *Server) access(_ *rpc.Request, a *nfs3.AccessArgs) nfs3.Msg {
+func (s *Server) access(req *rpc.Request, a *nfs3.AccessArgs) nfs3.Msg {
 	var st unix.Stat_t
 	_, fd, status := s.obj(a.FH, &st)
 	if status != nfs3.StatusOK {
 		return &nfs3.AccessRes{Status: status}
 	}
 	unix.Close(fd)
-	return &nfs3.AccessRes{Status: nfs3.StatusOK, Attr: attr(&st), Access: a.Access & granted(&st, s.ro())}
+	return &nfs3.AccessRes{Status: nfs3.StatusOK, Attr: attr(&st), Access: a.Access & granted(&st, s.ro(), req)}
 }
 
-// granted is what the server's own host user may do to a file with st
-// (the server acts as itself whatever the caller's credential says).
-func granted(st *unix.Stat_t, ro bool) uint32 {
-	dir := st.Mode&unix.S_IFMT == unix.S_IFDIR
-	var bits uint32
-	if uid := os.Geteuid(); uid == 0 {
-		bits = 7
-		if !dir && st.Mode&0o111 == 0 {
-			bits = 6
+// granted is what the caller may do to a file with st: what its AUTH_SYS
+// identity may do by the mode bits, and also what the server's own host
+// user may do, since the server does everything as that user. A caller
+// without AUTH_SYS is judged as the host user alone.
+func granted(st *unix.Stat_t, ro bool, req *rpc.Request) uint32 {
+	bits := permBits(st, uint32(os.Geteuid()), hostInGroup)
+	if req != nil && req.Header.Cred.Flavor == rpc.AuthSys {
+		if p, err := rpc.ParseAuthSys(req.Header.Cred.Body); err == nil {
+			bits &= permBits(st, p.UID, func(g uint32) bool { return g == p.GID || slices.Contains(p.Gids, g) })
 		}
-	} else {
-		shift := uint32(0)
-		switch {
-		case st.Uid == uint32(uid):
-			shift = 6
-		case inGroup(st.Gid):
-			shift = 3
-		}
-		bits = (st.Mode >> shift) & 7
 	}
+	dir := st.Mode&unix.S_IFMT == unix.S_IFDIR
 	var g uint32
 	if bits&4 != 0 {
 		g |= nfs3.AccessRead
@@ -330,7 +322,26 @@ func granted(st *unix.Stat_t, ro bool) uint32 {
 	return g
 }
 
-func inGroup(gid uint32) bool {
+// permBits is the rwx a user has on a file by its mode, as the kernel
+// decides it: root reads and writes everything and executes what anyone
+// may execute (and searches every directory).
+func permBits(st *unix.Stat_t, uid uint32, inGroup func(uint32) bool) uint32 {
+	if uid == 0 {
+		if st.Mode&unix.S_IFMT != unix.S_IFDIR && st.Mode&0o111 == 0 {
+			return 6
+		}
+		return 7
+	}
+	switch {
+	case st.Uid == uid:
+		return (st.Mode >> 6) & 7
+	case inGroup(st.Gid):
+		return (st.Mode >> 3) & 7
+	}
+	return st.Mode & 7
+}
+
+func hostInGroup(gid uint32) bool {
 	if uint32(os.Getegid()) == gid {
 		return true
 	}
