@@ -23,7 +23,7 @@ import (
 var ctx = context.Background()
 
 // start serves a new temporary directory.
-func start(t *testing.T, cfg Config) (*Server, string) {
+func start(t testing.TB, cfg Config) (*Server, string) {
 	t.Helper()
 	if cfg.Dir == "" {
 		cfg.Dir = t.TempDir()
@@ -38,12 +38,12 @@ func start(t *testing.T, cfg Config) (*Server, string) {
 
 // client is a Go NFS client on internal/nfs/rpc, mounted on the export.
 type client struct {
-	t    *testing.T
+	t    testing.TB
 	c    *rpc.Client
 	root nfs3.FH
 }
 
-func dial(t *testing.T, s *Server, network string) *client {
+func dial(t testing.TB, s *Server, network string) *client {
 	t.Helper()
 	c, err := rpc.Dial(network, s.Addr(), rpc.Config{
 		Timeout: 200 * time.Millisecond, Total: 20 * time.Second,
@@ -144,7 +144,7 @@ func (c *client) readdirplus(dir nfs3.FH, dircount, count uint32) ([]string, int
 	}
 }
 
-func expect(t *testing.T, what string, got, want nfs3.Status) {
+func expect(t testing.TB, what string, got, want nfs3.Status) {
 	t.Helper()
 	if got != want {
 		t.Fatalf("%s: %v, want %v", what, got, want)

@@ -134,6 +134,12 @@ func (s *Server) listen() error {
 			}
 			return fmt.Errorf("nfsd: %w", err)
 		}
+		if uc, ok := pc.(*net.UDPConn); ok {
+			// A client with many requests in flight sends bursts: room
+			// for them (the kernel caps this at net.core.rmem_max).
+			uc.SetReadBuffer(4 << 20)
+			uc.SetWriteBuffer(4 << 20)
+		}
 		s.tcp, s.udp, s.port = l, pc, p
 		return nil
 	}
