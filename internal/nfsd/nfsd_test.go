@@ -4,6 +4,7 @@ package nfsd
 
 import (
 	"bytes"
+	"encoding/binary"
 	"context"
 	"errors"
 	"fmt"
@@ -738,15 +739,24 @@ func TestDuplicateRequests(t *testing.T) {
 			t.Fatal(err)
 		}
 		d := xdr.NewDecoder(buf[:n])
-		if _, err := rpc.DecodeReply(d); err != nil {
+		h, err := rpc.DecodeReply(d)
+		if err != nil {
 			t.Fatal(err)
+		}
+		if want := binary.BigEndian.Uint32(msg); h.Xid != want {
+			t.Fatalf("reply xid %d to call %d", h.Xid, want)
 		}
 		return nfs3.Status(d.Uint32())
 	}
 	rm := rawCall(77, nfs3.ProcRemove, &nfs3.DirOpArgs{What: nfs3.DirOp{Dir: c.root, Name: "f"}})
-	for i := range 3 {
+	for i := range 5 {
 		if st := exchange(rm); st != nfs3.StatusOK {
 			t.Fatalf("REMOVE copy %d: %v", i, st)
+		}
+		// Other calls in between reuse the server's buffers; the cached
+		// reply must not be one of them.
+		for range 20 {
+			c.getattr(c.root)
 		}
 	}
 	// A new xid runs the procedure again.

@@ -109,7 +109,11 @@ func (s *Server) handle(msg []byte, addr net.Addr, buf []byte) (reply []byte) {
 	if s.DupCache > 0 && addr != nil && (s.DupProc == nil || s.DupProc(h.Prog, h.Vers, h.Proc)) {
 		key = drcKey{addr.String(), h.Xid, h.Prog, h.Vers, h.Proc}
 		if reply, seen := s.drc.lookup(key, s.DupCache); seen {
-			return reply // nil while the first copy runs: drop this one
+			if reply == nil {
+				return nil // the first copy is still running: drop this one
+			}
+			// A copy: the caller may reuse the buffer it gets back.
+			return append(buf[:0], reply...)
 		}
 		defer func() { s.drc.store(key, reply) }()
 	}
