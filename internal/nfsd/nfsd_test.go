@@ -202,15 +202,17 @@ func TestDirectoryOperations(t *testing.T) {
 		// GUARDED create of an existing name fails; UNCHECKED with a size truncates.
 		_, st = c.create(d, "f", nfs3.Guarded, nfs3.Sattr{}, [8]byte{})
 		expect(t, "GUARDED", st, nfs3.ErrExist)
-		zero := uint64(0)
-		f2, st := c.create(d, "f", nfs3.Unchecked, nfs3.Sattr{Size: &zero}, [8]byte{})
+		zero, other := uint64(0), uint32(0o666)
+		f2, st := c.create(d, "f", nfs3.Unchecked, nfs3.Sattr{Size: &zero, Mode: &other}, [8]byte{})
 		expect(t, "UNCHECKED over", st, nfs3.StatusOK)
 		if !bytes.Equal(f2, f) {
 			t.Fatal("UNCHECKED over an existing file gave another handle")
 		}
-		if fi, _ := os.Stat(filepath.Join(dir, "d", "f")); fi.Size() != 0 {
-			t.Fatalf("not truncated: %d", fi.Size())
+		if fi, _ := os.Stat(filepath.Join(dir, "d", "f")); fi.Size() != 0 || fi.Mode().Perm() != 0o640 {
+			t.Fatalf("UNCHECKED over an existing file: size %d (want 0), mode %v (want it kept)", fi.Size(), fi.Mode())
 		}
+		_, st = c.create(c.root, "d", nfs3.Unchecked, nfs3.Sattr{}, [8]byte{})
+		expect(t, "UNCHECKED over a directory", st, nfs3.ErrExist)
 
 		// EXCLUSIVE: the same verifier again is the same file (a
 		// retransmission); another verifier is EXIST.

@@ -595,17 +595,31 @@ func (s *Server) create(_ *rpc.Request, a *nfs3.CreateArgs) nfs3.Msg {
 	}
 	defer unix.Close(dfd)
 	name := a.Where.Name
-	flags := unix.O_CREAT | unix.O_WRONLY | unix.O_NOFOLLOW | unix.O_CLOEXEC | unix.O_NONBLOCK | unix.O_NOCTTY
+	flags := unix.O_CREAT | unix.O_EXCL | unix.O_WRONLY | unix.O_NOFOLLOW | unix.O_CLOEXEC | unix.O_NONBLOCK | unix.O_NOCTTY
 	mode := uint32(0o644)
 	sa := a.Attr
-	switch a.Mode {
-	case nfs3.Guarded, nfs3.Exclusive:
-		flags |= unix.O_EXCL
-	}
 	if a.Mode != nfs3.Exclusive && sa.Mode != nil {
 		mode = *sa.Mode & 07777
 	}
 	fd, err := unix.Openat(dfd, name, flags, mode)
+	if err == unix.EEXIST && a.Mode == nfs3.Unchecked {
+		// An existing regular file is opened, as O_CREAT without O_EXCL
+		// would: it keeps its attributes except a size (O_TRUNC), as
+		// Linux's nfsd does.
+		var st unix.Stat_t
+		if err := unix.Fstatat(dfd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+			res.Status = errStatus(err)
+			res.DirWcc.After = postAttr(dfd)
+			return res
+		}
+		if st.Mode&unix.S_IFMT != unix.S_IFREG {
+			res.Status = nfs3.ErrExist
+			res.DirWcc.After = postAttr(dfd)
+			return res
+		}
+		s.made(res, dn, dfd, name, &nfs3.Sattr{Size: sa.Size})
+		return res
+	}
 	if a.Mode == nfs3.Exclusive {
 		// The verifier is kept in the times, as Linux's nfsd does, so a
 		// retransmitted CREATE finds its own file; the client sets the
