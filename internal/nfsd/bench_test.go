@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -219,5 +220,81 @@ func BenchmarkGetattr(b *testing.B) {
 				}
 			})
 		})
+	}
+}
+
+// BenchmarkWindowRead reads a 64 MiB file with a Go client keeping 16
+// READs in flight on one socket (what SOS's client does), over TCP with
+// 1 MiB READs and over UDP with 32 KiB ones, from this server and from
+// nfs-ganesha:
+//
+//	go test -run XXX -bench WindowRead -benchtime 5x ./internal/nfsd/
+func BenchmarkWindowRead(b *testing.B) {
+	const size = 64 << 20
+	data := randomBytes(size, 2)
+	sosDir, gDir := b.TempDir(), b.TempDir()
+	for _, d := range []string{sosDir, gDir} {
+		if err := os.WriteFile(filepath.Join(d, "r"), data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	s, _ := start(b, Config{Dir: sosDir})
+	nfsPort, mountPort := startGanesha(b, gDir)
+	type target struct {
+		name             string
+		nfsAddr, mntAddr string
+		export           string
+	}
+	targets := []target{
+		{"sos", s.Addr(), s.Addr(), s.Export()},
+		{"ganesha", fmt.Sprintf("127.0.0.1:%d", nfsPort), fmt.Sprintf("127.0.0.1:%d", mountPort), gDir},
+	}
+	for _, tg := range targets {
+		for _, network := range []string{"tcp", "udp"} {
+			chunk := 1 << 20
+			if network == "udp" {
+				chunk = 32 << 10
+			}
+			b.Run(tg.name+"/"+network, func(b *testing.B) {
+				cfg := rpc.Config{Timeout: 200 * time.Millisecond, Total: 30 * time.Second,
+					Cred: rpc.AuthSysParams{MachineName: "bench"}.Auth()}
+				mc, err := rpc.Dial(network, tg.mntAddr, cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer mc.Close()
+				var mr nfs3.MountRes
+				if err := nfs3.CallMount(ctx, mc, nfs3.MountProcMnt, &nfs3.MountArgs{Path: tg.export}, &mr); err != nil || mr.Status != nfs3.MountOK {
+					b.Fatalf("MNT: %v %v", err, mr.Status)
+				}
+				c, err := rpc.Dial(network, tg.nfsAddr, cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer c.Close()
+				var lr nfs3.LookupRes
+				if err := nfs3.Call(ctx, c, nfs3.ProcLookup, &nfs3.DirOpArgs{What: nfs3.DirOp{Dir: mr.FH, Name: "r"}}, &lr); err != nil || lr.Status != nfs3.StatusOK {
+					b.Fatalf("LOOKUP: %v %v", err, lr.Status)
+				}
+				fh := append(nfs3.FH(nil), lr.FH...)
+				b.SetBytes(size)
+				for b.Loop() {
+					sem := make(chan struct{}, 16)
+					var wg sync.WaitGroup
+					for off := 0; off < size; off += chunk {
+						sem <- struct{}{}
+						wg.Go(func() {
+							defer func() { <-sem }()
+							var r nfs3.ReadRes
+							err := nfs3.Call(ctx, c, nfs3.ProcRead, &nfs3.ReadArgs{FH: fh, Offset: uint64(off), Count: uint32(chunk)}, &r)
+							if err != nil || r.Status != nfs3.StatusOK || len(r.Data) != chunk {
+								b.Errorf("READ at %d: %v %v %d", off, err, r.Status, len(r.Data))
+							}
+						})
+					}
+					wg.Wait()
+				}
+			})
+		}
 	}
 }
