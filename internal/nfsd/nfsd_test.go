@@ -845,3 +845,68 @@ func TestAccessByCredential(t *testing.T) {
 		}
 	}
 }
+
+func openFDs(t testing.TB) int {
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ents)
+}
+
+// TestNoDescriptorLeak: every path, including the error paths, closes the
+// host descriptors it opens; Close closes the cached ones.
+func TestNoDescriptorLeak(t *testing.T) {
+	before := openFDs(t)
+	s, err := New(Config{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := dial(t, s, "tcp")
+	for i := range 50 {
+		name := fmt.Sprintf("f%d", i)
+		f, _ := c.create(c.root, name, nfs3.Guarded, nfs3.Sattr{}, [8]byte{})
+		c.create(c.root, name, nfs3.Guarded, nfs3.Sattr{}, [8]byte{}) // EXIST
+		c.write(f, 0, []byte("data"), nfs3.Unstable)
+		c.read(f, 0, 10)
+		c.read(c.root, 0, 10) // ISDIR
+		var cr nfs3.CommitRes
+		c.call(nfs3.ProcCommit, &nfs3.CommitArgs{FH: f}, &cr)
+		d, _ := c.mkdir(c.root, "d"+name)
+		c.lookup(d, "nope")
+		c.lookup(f, "x") // NOTDIR
+		c.readdirplus(c.root, 200, 800)
+		var rr nfs3.RenameRes
+		c.call(nfs3.ProcRename, &nfs3.RenameArgs{From: nfs3.DirOp{Dir: c.root, Name: name}, To: nfs3.DirOp{Dir: d, Name: "g"}}, &rr)
+		var lr nfs3.LinkRes
+		c.call(nfs3.ProcLink, &nfs3.LinkArgs{File: f, Link: nfs3.DirOp{Dir: d, Name: "h"}}, &lr)
+		var rl nfs3.ReadlinkRes
+		c.call(nfs3.ProcReadlink, &nfs3.FHArgs{FH: f}, &rl) // INVAL
+		c.dirop(nfs3.ProcRmdir, c.root, "d"+name)           // NOTEMPTY
+		c.dirop(nfs3.ProcRemove, d, "g")
+		c.dirop(nfs3.ProcRemove, d, "h")
+		c.getattr(f) // STALE
+		c.getattr(c.root)
+		var ar nfs3.AccessRes
+		c.call(nfs3.ProcAccess, &nfs3.AccessArgs{FH: c.root, Access: 0x3f}, &ar)
+		var sr nfs3.WccRes
+		c.call(nfs3.ProcSetattr, &nfs3.SetattrArgs{FH: c.root, Attr: nfs3.Sattr{Atime: nfs3.SetTime{How: nfs3.SetToServerTime}}}, &sr)
+		var pc nfs3.PathconfRes
+		c.call(nfs3.ProcPathconf, &nfs3.FHArgs{FH: c.root}, &pc)
+		var fi nfs3.FsinfoRes
+		c.call(nfs3.ProcFsinfo, &nfs3.FHArgs{FH: c.root}, &fi)
+		var sl nfs3.CreateRes
+		c.call(nfs3.ProcSymlink, &nfs3.SymlinkArgs{Where: nfs3.DirOp{Dir: d, Name: "s"}, Target: "x"}, &sl)
+		c.call(nfs3.ProcReadlink, &nfs3.FHArgs{FH: sl.FH}, &rl)
+		c.dirop(nfs3.ProcRemove, d, "s")
+		c.dirop(nfs3.ProcRmdir, c.root, "d"+name)
+		var fs nfs3.FsstatRes
+		c.call(nfs3.ProcFsstat, &nfs3.FHArgs{FH: c.root}, &fs)
+	}
+	c.c.Close()
+	s.Close()
+	// The client's connection and the listeners are gone too.
+	if after := openFDs(t); after > before {
+		t.Fatalf("%d descriptors open before, %d after", before, after)
+	}
+}
