@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -908,5 +909,27 @@ func TestNoDescriptorLeak(t *testing.T) {
 	// The client's connection and the listeners are gone too.
 	if after := openFDs(t); after > before {
 		t.Fatalf("%d descriptors open before, %d after", before, after)
+	}
+}
+
+// TestCreateOwner: a CREATE asking for an owner succeeds either way: the
+// file gets that owner when the host user may give it (root), else stays
+// the host user's.
+func TestCreateOwner(t *testing.T) {
+	s, dir := start(t, Config{})
+	c := dial(t, s, "udp")
+	uid, gid := uint32(1234), uint32(1234)
+	_, st := c.create(c.root, "f", nfs3.Guarded, nfs3.Sattr{UID: &uid, GID: &gid}, [8]byte{})
+	expect(t, "CREATE with an owner", st, nfs3.StatusOK)
+	var hs syscall.Stat_t
+	if err := syscall.Stat(filepath.Join(dir, "f"), &hs); err != nil {
+		t.Fatal(err)
+	}
+	want := uint32(os.Geteuid())
+	if want == 0 {
+		want = uid
+	}
+	if hs.Uid != want {
+		t.Fatalf("owner %d, want %d", hs.Uid, want)
 	}
 }

@@ -576,7 +576,17 @@ func (s *Server) made(res *nfs3.CreateRes, dn *node, dfd int, name string, sa *n
 		return
 	}
 	if sa != nil {
-		if status := s.applySattr(fd, &st, sa); status != nfs3.StatusOK {
+		// An owner the host user may not give away (a client asking for
+		// its own uid when sos is not root) leaves the new file the host
+		// user's, rather than failing a create that has happened.
+		own := nfs3.Sattr{UID: sa.UID, GID: sa.GID}
+		rest := *sa
+		rest.UID, rest.GID = nil, nil
+		if status := s.applySattr(fd, &st, &rest); status != nfs3.StatusOK {
+			res.Status = status
+			return
+		}
+		if status := s.applySattr(fd, &st, &own); status != nfs3.StatusOK && status != nfs3.ErrPerm {
 			res.Status = status
 			return
 		}
