@@ -933,3 +933,23 @@ func TestCreateOwner(t *testing.T) {
 		t.Fatalf("owner %d, want %d", hs.Uid, want)
 	}
 }
+
+func TestNewErrors(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	os.WriteFile(file, nil, 0o644)
+	for _, cfg := range []Config{{}, {Dir: file}, {Dir: filepath.Join(dir, "missing")}, {Dir: dir, Addr: "nonsense"}} {
+		if s, err := New(cfg); err == nil {
+			s.Close()
+			t.Fatalf("New(%+v) succeeded", cfg)
+		}
+	}
+	s, _ := start(t, Config{Dir: dir})
+	if s2, err := New(Config{Dir: dir, Addr: s.Addr()}); err == nil {
+		s2.Close()
+		t.Fatal("New on a port in use succeeded")
+	}
+	if s.Close() != nil || s.Close() != nil {
+		t.Fatal("Close twice failed")
+	}
+}
