@@ -68,8 +68,9 @@ type Server struct {
 	// READ and WRITE, after the request has been decoded.
 	hook func(proc uint32)
 
-	connMu sync.Mutex // guards conns
-	conns  map[net.Conn]struct{}
+	connMu   sync.Mutex // guards conns and stopping
+	conns    map[net.Conn]struct{}
+	stopping bool // Close has closed (or is closing) every conn
 }
 
 // New starts serving cfg.Dir.
@@ -184,6 +185,11 @@ func (s *Server) acceptLoop() {
 			tc.SetReadBuffer(4 << 20)
 		}
 		s.connMu.Lock()
+		if s.stopping { // accepted just as Close ran
+			s.connMu.Unlock()
+			conn.Close()
+			return
+		}
 		if s.conns == nil {
 			s.conns = map[net.Conn]struct{}{}
 		}
@@ -235,6 +241,7 @@ func (s *Server) Close() error {
 	s.tcp.Close()
 	s.udp.Close()
 	s.connMu.Lock()
+	s.stopping = true
 	for c := range s.conns {
 		c.Close()
 	}
