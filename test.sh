@@ -17,6 +17,7 @@ command -v hexdump >/dev/null 2>&1 || need="$need bsdextrautils"
 command -v ganesha.nfsd >/dev/null 2>&1 || need="$need nfs-ganesha nfs-ganesha-vfs rpcbind"
 command -v mkfs.fat >/dev/null 2>&1 || [ -x /usr/sbin/mkfs.fat ] || [ -x /sbin/mkfs.fat ] || need="$need dosfstools"
 command -v mcopy >/dev/null 2>&1 || need="$need mtools"
+command -v nfs-cp >/dev/null 2>&1 || need="$need libnfs-utils"
 if [ -n "$need" ]; then
 	echo "test.sh: installing$need" >&2
 	if [ "$(id -u)" = 0 ]; then

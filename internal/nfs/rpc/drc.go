@@ -44,7 +44,7 @@ func (c *drc) lookup(k drcKey, size int) ([]byte, bool) {
 func (c *drc) store(k drcKey, reply []byte) {
 	c.mu.Lock()
 	if _, ok := c.m[k]; ok {
-		c.m[k] = reply
+		c.m[k] = append([]byte(nil), reply...) // reply's buffer is reused
 	}
 	c.mu.Unlock()
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"slices"
 )
 
 // Record marking (RFC 5531 section 11): on a stream, a record is a sequence
@@ -27,6 +29,13 @@ func WriteRecord(w io.Writer, msg []byte) error {
 	}
 	var hdr [4]byte
 	binary.BigEndian.PutUint32(hdr[:], lastFragment|uint32(len(msg)))
+	if len(msg) >= 64<<10 {
+		// A large message is not copied: the header and the message go
+		// out in one writev on a net connection.
+		bufs := net.Buffers{hdr[:], msg}
+		_, err := bufs.WriteTo(w)
+		return err
+	}
 	// One write, so concurrent writers serialised by the caller's lock and
 	// small messages go out in one segment.
 	buf := make([]byte, 0, 4+len(msg))
@@ -53,7 +62,9 @@ func ReadRecord(r io.Reader, buf []byte, max int) ([]byte, error) {
 			return nil, fmt.Errorf("%w: %d > %d", ErrRecordTooLong, len(buf)+n, max)
 		}
 		start := len(buf)
-		buf = append(buf, make([]byte, n)...)
+		// Extend without zeroing what ReadFull is about to overwrite
+		// (a 1 MiB memclr per call showed in profiles).
+		buf = slices.Grow(buf, n)[:start+n]
 		if _, err := io.ReadFull(r, buf[start:]); err != nil {
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF

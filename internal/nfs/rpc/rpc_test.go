@@ -514,3 +514,79 @@ func BenchmarkCallTCP(b *testing.B) {
 		}
 	})
 }
+
+// TestDupProc: only the procedures DupProc names are answered from the
+// cache; a retransmitted call of another one runs again.
+func TestDupProc(t *testing.T) {
+	s := NewServer()
+	s.DupCache = 16
+	s.DupProc = func(prog, vers, proc uint32) bool { return proc == procAdd }
+	var runs [3]atomic.Int64
+	for _, p := range []uint32{procEcho, procAdd} {
+		s.Register(testProg, 1, p, func(*Request, *xdr.Decoder, *xdr.Encoder) AcceptStat {
+			runs[p].Add(1)
+			return Success
+		})
+	}
+	addr := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 9}
+	for _, p := range []uint32{procEcho, procAdd} {
+		h := CallHeader{Xid: 7, Prog: testProg, Vers: 1, Proc: p}
+		e := xdr.NewEncoder(nil)
+		h.Encode(e)
+		for range 2 {
+			if s.Handle(e.Bytes(), addr) == nil {
+				t.Fatalf("proc %d: no reply", p)
+			}
+		}
+	}
+	if runs[procEcho].Load() != 2 || runs[procAdd].Load() != 1 {
+		t.Fatalf("echo ran %d times (want 2), add %d (want 1)", runs[procEcho].Load(), runs[procAdd].Load())
+	}
+}
+
+// TestDupCacheSurvivesBufferReuse: the server recycles reply buffers; a
+// reply kept by the duplicate request cache must not be one of them, or a
+// later retransmission would be answered with another call's reply.
+func TestDupCacheSurvivesBufferReuse(t *testing.T) {
+	s := testServer()
+	s.DupCache = 64
+	addr := startUDP(t, s, nil)
+	u, err := net.Dial("udp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u.Close()
+	call := func(xid, x uint32) (uint32, uint32) {
+		t.Helper()
+		e := xdr.NewEncoder(nil)
+		h := CallHeader{Xid: xid, Prog: testProg, Vers: 1, Proc: procAdd}
+		h.Encode(e)
+		e.Buf = append(e.Buf, addArgs(x, 1)...)
+		u.SetDeadline(time.Now().Add(10 * time.Second))
+		if _, err := u.Write(e.Bytes()); err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, 1024)
+		n, err := u.Read(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := xdr.NewDecoder(buf[:n])
+		rh, err := DecodeReply(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rh.Xid, d.Uint32()
+	}
+	for round := range 5 {
+		if xid, sum := call(1000, 41); xid != 1000 || sum != 42 {
+			t.Fatalf("round %d: retransmission answered xid %d sum %d", round, xid, sum)
+		}
+		for i := range 20 {
+			x := uint32(round*100 + i)
+			if xid, sum := call(x, x); xid != x || sum != x+1 {
+				t.Fatalf("call %d: xid %d sum %d", x, xid, sum)
+			}
+		}
+	}
+}

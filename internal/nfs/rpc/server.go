@@ -38,6 +38,10 @@ type Server struct {
 	// answer retransmissions without running the procedure again (0: no
 	// cache). Set it before serving.
 	DupCache int
+	// DupProc, if set, says which procedures go through the duplicate
+	// request cache: idempotent ones (READ, GETATTR) need not, and keeping
+	// their large replies would only waste memory.
+	DupProc func(prog, vers, proc uint32) bool
 
 	drc drc
 }
@@ -66,13 +70,18 @@ func (s *Server) Register(prog, vers, proc uint32, h Handler) {
 // when the message is not a decodable call (it is dropped, as RFC 5531
 // allows).
 func (s *Server) Handle(msg []byte, addr net.Addr) (reply []byte) {
+	return s.handle(msg, addr, make([]byte, 0, 512))
+}
+
+// handle is Handle appending the reply to buf[:0].
+func (s *Server) handle(msg []byte, addr net.Addr, buf []byte) (reply []byte) {
 	d := xdr.NewDecoder(msg)
 	h, rpcvers, err := DecodeCall(d)
 	if err != nil {
 		return nil
 	}
 	rh := ReplyHeader{Xid: h.Xid}
-	e := xdr.NewEncoder(make([]byte, 0, 512))
+	e := xdr.NewEncoder(buf)
 	if rpcvers != RPCVersion {
 		rh.Denied, rh.RejectStat, rh.Low, rh.High = true, RPCMismatch, RPCVersion, RPCVersion
 		rh.Encode(e)
@@ -97,10 +106,14 @@ func (s *Server) Handle(msg []byte, addr net.Addr) (reply []byte) {
 		return e.Bytes()
 	}
 	var key drcKey
-	if s.DupCache > 0 && addr != nil {
+	if s.DupCache > 0 && addr != nil && (s.DupProc == nil || s.DupProc(h.Prog, h.Vers, h.Proc)) {
 		key = drcKey{addr.String(), h.Xid, h.Prog, h.Vers, h.Proc}
 		if reply, seen := s.drc.lookup(key, s.DupCache); seen {
-			return reply // nil while the first copy runs: drop this one
+			if reply == nil {
+				return nil // the first copy is still running: drop this one
+			}
+			// A copy: the caller may reuse the buffer it gets back.
+			return append(buf[:0], reply...)
 		}
 		defer func() { s.drc.store(key, reply) }()
 	}
@@ -151,12 +164,15 @@ func (s *Server) ServeUDP(pc net.PacketConn) error {
 			}
 			return err
 		}
-		msg := append([]byte(nil), buf[:n]...)
+		msg := append(getBuf(), buf[:n]...)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem }()
-			if reply := s.Handle(msg, addr); reply != nil {
+			reply := s.handle(msg, addr, getBuf())
+			putBuf(msg)
+			if reply != nil {
 				pc.WriteTo(reply, addr)
+				putBuf(reply)
 			}
 		}()
 	}
@@ -186,7 +202,7 @@ func (s *Server) ServeConn(conn net.Conn) {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	for {
-		msg, err := ReadRecord(conn, nil, max)
+		msg, err := ReadRecord(conn, getBuf(), max)
 		if err != nil {
 			return
 		}
@@ -194,11 +210,35 @@ func (s *Server) ServeConn(conn net.Conn) {
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			if reply := s.Handle(msg, conn.RemoteAddr()); reply != nil {
+			reply := s.handle(msg, conn.RemoteAddr(), getBuf())
+			putBuf(msg)
+			if reply != nil {
 				wmu.Lock()
 				WriteRecord(conn, reply)
 				wmu.Unlock()
+				putBuf(reply)
 			}
 		}()
 	}
+}
+
+// Calls and replies reuse their buffers: a 1 MiB READ reply or WRITE call
+// allocated afresh each time makes the garbage collector run every few
+// calls. Handlers must not keep their arguments (they alias the call
+// buffer) past their return.
+var bufPool sync.Pool // of *[]byte
+
+func getBuf() []byte {
+	if p, ok := bufPool.Get().(*[]byte); ok {
+		return (*p)[:0]
+	}
+	return make([]byte, 0, 4096)
+}
+
+func putBuf(b []byte) {
+	if cap(b) > 4<<20 {
+		return
+	}
+	b = b[:0]
+	bufPool.Put(&b)
 }
