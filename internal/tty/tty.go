@@ -214,8 +214,15 @@ func (t *TTY) Input(b []byte) {
 	var pgrp int
 	t.mu.Lock()
 	for _, c := range b {
+		if t.queuedLocked() >= maxBuffered {
+			// Let the readers drain what is there. (Notify runs
+			// epoll callbacks, which may ask for Readiness: never
+			// call it holding mu.)
+			t.mu.Unlock()
+			t.q.Notify(waiter.EventIn)
+			t.mu.Lock()
+		}
 		for t.queuedLocked() >= maxBuffered && !t.hup {
-			t.q.Notify(waiter.EventIn) // let the readers drain what is there
 			t.space.Wait()
 		}
 		if t.hup {
