@@ -403,18 +403,27 @@ func (k *Kernel) threadExited(t *Task, status int) {
 	p.zombie = true
 	p.status = status
 	p.leader = nil
-	// Orphans go to init, which reaps the ones that are already dead.
-	for pid, c := range p.children {
-		c.parent = k.init
-		k.init.children[pid] = c
-		if c.zombie && c.hostWait == nil {
-			k.reapLocked(c)
+	// Orphans go to init. The kernel's own init reaps the ones that are
+	// already dead; a user init (StartInit) is told and reaps them itself.
+	userInit := k.userInit.Load()
+	orphanZombies := false
+	if p != k.init {
+		for pid, c := range p.children {
+			c.parent = k.init
+			k.init.children[pid] = c
+			if c.zombie && c.hostWait == nil {
+				if userInit {
+					orphanZombies = true
+				} else {
+					k.reapLocked(c)
+				}
+			}
 		}
+		p.children = map[int]*Process{}
 	}
-	p.children = map[int]*Process{}
 	parent := p.parent
 	autoReap := false
-	if parent == k.init && p.hostWait == nil {
+	if parent == k.init && p.hostWait == nil && !userInit {
 		autoReap = true
 	}
 	if !autoReap && parent != nil {
@@ -432,7 +441,10 @@ func (k *Kernel) threadExited(t *Task, status int) {
 	hostWait := p.hostWait
 	k.mu.Unlock()
 
-	if parent != nil && parent != k.init {
+	if orphanZombies {
+		k.init.childEvents.Notify(waiter.EventIn)
+	}
+	if parent != nil && (parent != k.init || userInit) {
 		code, st := abi.CLD_EXITED, status>>8&0xff
 		if status&0x7f != 0 {
 			code, st = abi.CLD_KILLED, status&0x7f
