@@ -2,7 +2,10 @@ module sos
 
 go 1.26.8
 
-require gvisor.dev/gvisor v0.0.0-20260905035102-160fafc42237
+require (
+	golang.org/x/term v0.42.0
+	gvisor.dev/gvisor v0.0.0-20260905035102-160fafc42237
+)
 
 require (
 	github.com/google/btree v1.1.2 // indirect

@@ -27,8 +27,7 @@ func (k *Kernel) Reboot(cmd RebootCmd) bool {
 // the credentials creds, ready to run: install its standard files with
 // SetStdio, then Resume it. From then on init is an ordinary process that
 // reaps its children (and the orphans it adopts) itself with wait4; the
-// host learns of its exit with WaitExit. It may be called once, before
-// any other process starts.
+// host learns of its exit with WaitExit. It may be called once.
 func (k *Kernel) StartInit(cwd *vfs.Dentry, path string, argv, envp []string, creds *vfs.Creds) (*Process, error) {
 	p := k.init
 	fsctx := vfs.NewFSContext(k.cfg.Root, cwd, 0o022)
@@ -36,7 +35,7 @@ func (k *Kernel) StartInit(cwd *vfs.Dentry, path string, argv, envp []string, cr
 		fsctx.SetCreds(creds)
 	}
 	k.mu.Lock()
-	if p.leader != nil || len(k.procs) != 1 {
+	if p.leader != nil || p.zombie {
 		k.mu.Unlock()
 		return nil, errInitRunning
 	}
@@ -68,4 +67,4 @@ type initError string
 
 func (e initError) Error() string { return string(e) }
 
-const errInitRunning = initError("kernel: init is already running or other processes exist")
+const errInitRunning = initError("kernel: init has already run")

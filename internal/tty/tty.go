@@ -879,3 +879,12 @@ func (t *TTY) noTTY(ctx vfs.Context) error {
 	}
 	return nil
 }
+
+// Attach makes the terminal the controlling terminal of session sid with
+// pgrp in the foreground, whatever it was before: how the host hands the
+// terminal to a program it starts itself (`sos run PROG`).
+func (t *TTY) Attach(sid, pgrp int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.sid, t.pgrp = sid, pgrp
+}
