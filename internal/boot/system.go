@@ -154,7 +154,6 @@ func (j jobControl) Orphaned(pgid int) bool               { return j.s.Kernel.Or
 func (j jobControl) GroupSession(pgid int) (int, bool)    { return j.s.Kernel.GroupSession(pgid) }
 func (j jobControl) SessionAlive(sid int) bool            { return j.s.Kernel.SessionAlive(sid) }
 
-
 // Stage makes the host program at path visible in SOS at the same path
 // if a SOS mount hides it (see Start), for programs given to init.
 func (s *System) Stage(path string) error {

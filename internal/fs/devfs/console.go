@@ -183,8 +183,8 @@ func (o ttyOps) Write(ctx vfs.Context, src []byte, _ int64) (int, error) {
 }
 
 func (o ttyOps) Readiness(mask waiter.EventMask) waiter.EventMask { return o.t.Readiness(mask) }
-func (o ttyOps) EventRegister(e *waiter.Entry)                   { o.t.EventRegister(e) }
-func (o ttyOps) EventUnregister(e *waiter.Entry)                 { o.t.EventUnregister(e) }
+func (o ttyOps) EventRegister(e *waiter.Entry)                    { o.t.EventRegister(e) }
+func (o ttyOps) EventUnregister(e *waiter.Entry)                  { o.t.EventUnregister(e) }
 
 func (o ttyOps) Ioctl(ctx vfs.Context, mem vfs.UserMemory, req uint32, arg uint64) (uint64, error) {
 	return o.t.Ioctl(ctx, mem, req, arg)
