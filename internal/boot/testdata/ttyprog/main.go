@@ -2,7 +2,7 @@
 //
 //	ttyprog read     print "ready", then "got: LINE" per line read from
 //	                 the terminal; "SIGINT" and exit 0 on SIGINT, "EOF"
-//	                 and exit 0 at end of file
+//	                 and exit 0 at end of file, "SIGWINCH ROWSxCOLS"
 //	ttyprog reboot   try reboot(2) with bad arguments, start children (one
 //	                 ignoring SIGTERM), then power off
 package main
@@ -39,11 +39,18 @@ func main() {
 
 func read() {
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGINT)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGWINCH)
 	go func() {
-		<-sigs
-		fmt.Println("SIGINT")
-		os.Exit(0)
+		for sig := range sigs {
+			if sig == syscall.SIGWINCH {
+				var ws [4]uint16
+				ioctl(0, syscall.TIOCGWINSZ, unsafe.Pointer(&ws))
+				fmt.Printf("SIGWINCH %dx%d\n", ws[0], ws[1])
+				continue
+			}
+			fmt.Println("SIGINT")
+			os.Exit(0)
+		}
 	}()
 	var pgrp, sid int32
 	ioctl(0, syscall.TIOCGPGRP, unsafe.Pointer(&pgrp))
