@@ -136,6 +136,40 @@ func TestConsoleEOFAndHalt(t *testing.T) {
 	h.CheckRestored()
 }
 
+// TestConsoleJobControl: a background job reading the terminal is
+// stopped by SIGTTIN; once its group is made the foreground and
+// continued, its read goes on and gets what is typed.
+func TestConsoleJobControl(t *testing.T) {
+	_, prog := binaries(t)
+	s := startSOS(t, "-shell", prog+" jobs")
+	s.Expect("background job stopped by stopped (tty input)\r\n")
+	s.Expect("foreground\r\n")
+	s.Type("typed\r")
+	s.Expect("got: typed\r\n")
+	s.Type("\x04")
+	s.Expect("EOF\r\njob done\r\n")
+	if code := s.Wait(); code != 0 {
+		t.Errorf("sos exited %d:\n%s", code, s.Output())
+	}
+	s.CheckRestored()
+}
+
+// TestConsoleRunProgram: `sos run PROG` on a terminal gives the program
+// the terminal, so ^C interrupts it; sos exits with its status.
+func TestConsoleRunProgram(t *testing.T) {
+	_, prog := binaries(t)
+	s := startSOS(t, prog, "read")
+	s.Expect("ready")
+	s.Type("one\r")
+	s.Expect("got: one\r\n")
+	s.Type("\x03")
+	s.Expect("^CSIGINT\r\n")
+	if code := s.Wait(); code != 0 {
+		t.Errorf("sos exited %d:\n%s", code, s.Output())
+	}
+	s.CheckRestored()
+}
+
 // TestConsoleHostSignal: SIGTERM to the sos process shuts SOS down and
 // restores the terminal.
 func TestConsoleHostSignal(t *testing.T) {

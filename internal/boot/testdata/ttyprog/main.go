@@ -3,6 +3,10 @@
 //	ttyprog read     print "ready", then "got: LINE" per line read from
 //	                 the terminal; "SIGINT" and exit 0 on SIGINT, "EOF"
 //	                 and exit 0 at end of file, "SIGWINCH ROWSxCOLS"
+//	ttyprog jobs     run "ttyprog read" as a background job: report that
+//	                 SIGTTIN stopped it, bring it to the foreground
+//	                 (TIOCSPGRP, SIGCONT), wait for it, take the
+//	                 terminal back
 //	ttyprog reboot   try reboot(2) with bad arguments, start children (one
 //	                 ignoring SIGTERM), then power off
 package main
@@ -28,6 +32,8 @@ func main() {
 		read()
 	case "reboot":
 		reboot()
+	case "jobs":
+		jobs()
 	case "stubborn":
 		signal.Ignore(syscall.SIGTERM)
 		fmt.Println("stubborn: ignoring SIGTERM")
@@ -94,4 +100,38 @@ func reboot() {
 	for {
 		time.Sleep(time.Hour)
 	}
+}
+
+func jobs() {
+	signal.Ignore(syscall.SIGTTOU) // as a shell does, to take the terminal back
+	child := exec.Command("/proc/self/exe", "read")
+	child.Stdin, child.Stdout, child.Stderr = os.Stdin, os.Stdout, os.Stderr
+	child.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := child.Start(); err != nil {
+		fmt.Println("start:", err)
+		os.Exit(1)
+	}
+	pid := child.Process.Pid
+	var ws syscall.WaitStatus
+	if _, err := syscall.Wait4(pid, &ws, syscall.WUNTRACED, nil); err != nil {
+		fmt.Println("wait:", err)
+		os.Exit(1)
+	}
+	if !ws.Stopped() {
+		fmt.Println("background reader not stopped:", ws)
+		os.Exit(1)
+	}
+	fmt.Printf("background job stopped by %v\n", ws.StopSignal())
+	pg := int32(pid)
+	if e := ioctl(0, syscall.TIOCSPGRP, unsafe.Pointer(&pg)); e != 0 {
+		fmt.Println("TIOCSPGRP:", e)
+	}
+	syscall.Kill(-pid, syscall.SIGCONT)
+	fmt.Println("foreground")
+	child.Wait()
+	me := int32(syscall.Getpgrp())
+	if e := ioctl(0, syscall.TIOCSPGRP, unsafe.Pointer(&me)); e != 0 {
+		fmt.Println("TIOCSPGRP back:", e)
+	}
+	fmt.Println("job done")
 }
