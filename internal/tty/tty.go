@@ -128,12 +128,14 @@ func (t *TTY) checkSessionLocked() {
 	}
 }
 
-// caller returns the calling process, if there is one.
+// caller returns the calling process, if there is one. JobControl sees
+// the Context the system call passed (the VFS wraps it for file
+// systems).
 func (t *TTY) caller(ctx vfs.Context) (Proc, bool) {
 	if t.jc == nil || ctx == nil {
 		return Proc{}, false
 	}
-	return t.jc.Caller(ctx)
+	return t.jc.Caller(vfs.UnwrapContext(ctx))
 }
 
 // isCttyLocked reports whether this is p's controlling terminal.
@@ -192,7 +194,7 @@ func (t *TTY) jobCheck(ctx vfs.Context, sig abi.Signal) error {
 	if !bg {
 		return nil
 	}
-	if t.jc.IgnoresOrBlocks(ctx, sig) {
+	if t.jc.IgnoresOrBlocks(vfs.UnwrapContext(ctx), sig) {
 		if sig == abi.SIGTTIN {
 			return abi.EIO
 		}
