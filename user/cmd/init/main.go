@@ -39,8 +39,9 @@ func main() {
 		Sys: &syscall.SysProcAttr{Setsid: true, Setctty: terminal, Ctty: 0},
 	})
 	if err != nil {
+		// No shell: init ends, which `sos` reports as a failed boot.
 		fmt.Fprintf(os.Stderr, "init: %s: %v\n", path, err)
-		powerOff()
+		os.Exit(1)
 	}
 	for {
 		var ws syscall.WaitStatus
