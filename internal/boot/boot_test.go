@@ -13,9 +13,8 @@ import (
 	"sos/internal/userland"
 )
 
-// BuildTTYProg builds testdata/ttyprog (the console and shutdown test
-// program) for riscv64 into dir and returns its path. dir is the
-// directory of package boot's sources relative to the caller's.
+// buildTTYProg builds testdata/ttyprog (the console and shutdown test
+// program) for riscv64 and returns its path.
 func buildTTYProg(t testing.TB) string {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "ttyprog")
@@ -117,6 +116,45 @@ func TestReboot(t *testing.T) {
 	}
 }
 
-func TestMain(m *testing.M) {
-	os.Exit(m.Run())
+// TestTerminalRun: with Config.Terminal the console is a line
+// discipline: the program started leads a session in the foreground,
+// typed lines are echoed and edited, and ^C reaches it as SIGINT.
+func TestTerminalRun(t *testing.T) {
+	prog := buildTTYProg(t)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	var out syncBuffer
+	sys, err := New(Config{Stdin: r, Stdout: &out, Stderr: &out, Terminal: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sys.Close()
+	if err := sys.Stage(prog); err != nil {
+		t.Fatal(err)
+	}
+	p, err := sys.Start(prog, []string{"ttyprog", "read"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor := func(want string) {
+		t.Helper()
+		deadline := time.Now().Add(60 * time.Second)
+		for !strings.Contains(out.String(), want) {
+			if time.Now().After(deadline) {
+				t.Fatalf("waited for %q; output:\n%s", want, out.String())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	waitFor(fmt.Sprintf("ready pid=%d pgrp=%d sid=%d\r\n", p.PID(), p.PID(), p.PID()))
+	w.Write([]byte("hi thre\x7f\x7fere\r"))
+	waitFor("hi thre\b \b\b \bere\r\ngot: hi there\r\n")
+	w.Write([]byte("\x03"))
+	waitFor("^CSIGINT\r\n")
+	if st := sys.Wait(p); st != 0 {
+		t.Errorf("status %#x", st)
+	}
 }
