@@ -192,6 +192,10 @@ func bootSystem(sys *boot.System, shell string, env envFlag, start time.Time, st
 	select {
 	case <-sys.Halted():
 	case status := <-exited:
+		if sys.ShuttingDown() {
+			<-sys.Halted() // init is stopped last
+			break
+		}
 		msg := boot.Describe(status)
 		if msg == "" {
 			msg = fmt.Sprintf("exited with status %d", boot.ExitCode(status))

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"sos/internal/abi"
@@ -75,6 +76,7 @@ type System struct {
 	hookMu sync.Mutex
 	hooks  []shutdownHook
 
+	stopping atomic.Bool // Shutdown has been called
 	shutdown sync.Once
 	halted   chan struct{} // closed when Shutdown has finished
 }

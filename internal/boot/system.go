@@ -71,11 +71,16 @@ func (s *System) OnShutdown(name string, fn func() error) {
 // the host called Shutdown) and every process has gone.
 func (s *System) Halted() <-chan struct{} { return s.halted }
 
+// ShuttingDown reports whether Shutdown has begun (init's exit is then
+// part of it, not a failure).
+func (s *System) ShuttingDown() bool { return s.stopping.Load() }
+
 // Shutdown stops the system as reboot(2) asks: every process but init
 // gets SIGTERM (and SIGCONT, so that stopped ones can act on it), then
 // SIGKILL once the grace period has passed; the shutdown hooks run; then
 // init is killed. Calling it again waits for the first call to finish.
 func (s *System) Shutdown() {
+	s.stopping.Store(true)
 	s.shutdown.Do(func() {
 		k := s.Kernel
 		for _, p := range s.others() {
@@ -97,8 +102,17 @@ func (s *System) Shutdown() {
 				k.Logf("shutdown: %s: %v", h.name, err)
 			}
 		}
-		if init := k.Process(1); init != nil && !init.Zombie() {
+		if init := k.Process(1); init != nil && !init.Zombie() && len(init.Threads()) > 0 {
+			// Wait for it to be gone, so that nothing touches guest
+			// memory once the host closes the machine.
+			exited := make(chan struct{})
+			go func() { k.WaitExit(init); close(exited) }()
 			k.SignalProcess(init, abi.SIGKILL)
+			select {
+			case <-exited:
+			case <-time.After(5 * time.Second):
+				k.Logf("shutdown: init would not die")
+			}
 		}
 		close(s.halted)
 	})
