@@ -17,7 +17,8 @@
 // therefore detaches a process (its new session has no terminal), and
 // when a session's leader has gone the terminal becomes free again.
 //
-// Lock order: TTY.mu, then whatever JobControl locks (the kernel's).
+// Lock order: TTY.mu, then TTY.wmu or whatever JobControl locks (the
+// kernel's).
 // JobControl must never call back into the TTY.
 package tty
 
@@ -80,6 +81,7 @@ type TTY struct {
 	ws      Winsize
 	line    []byte   // canonical: the line being edited
 	lines   [][]byte // canonical: finished lines; an empty one is an end of file
+	nlines  int      // bytes in lines
 	raw     []byte   // non-canonical: input not yet read
 	lnext   bool     // the next character is taken literally (^V)
 	hup     bool     // the host side has ended: reads return 0
@@ -220,6 +222,7 @@ func (t *TTY) Input(b []byte) {
 			// Let the readers drain what is there. (Notify runs
 			// epoll callbacks, which may ask for Readiness: never
 			// call it holding mu.)
+			t.flushEchoLocked(&echo)
 			t.mu.Unlock()
 			t.q.Notify(waiter.EventIn)
 			t.mu.Lock()
@@ -236,15 +239,23 @@ func (t *TTY) Input(b []byte) {
 	}
 	t.checkSessionLocked()
 	pgrp = t.pgrp
+	t.flushEchoLocked(&echo)
 	t.mu.Unlock()
-	if len(echo) > 0 {
-		t.writeOut(echo)
-	}
 	t.q.Notify(waiter.EventIn)
 	if t.jc != nil && pgrp != 0 {
 		for _, sig := range sigs {
 			t.jc.SignalGroup(pgrp, sig)
 		}
+	}
+}
+
+// flushEchoLocked writes the echo of input before any reader can see
+// the input, so that a program's answer never overtakes the echo of what
+// it answers (which is why mu is held: lock order mu, then wmu).
+func (t *TTY) flushEchoLocked(echo *[]byte) {
+	if len(*echo) > 0 {
+		t.writeOut(*echo)
+		*echo = (*echo)[:0]
 	}
 }
 
@@ -258,11 +269,7 @@ func (t *TTY) Hangup() {
 }
 
 func (t *TTY) queuedLocked() int {
-	n := len(t.raw) + len(t.line)
-	for _, l := range t.lines {
-		n += len(l)
-	}
-	return n
+	return len(t.raw) + len(t.line) + t.nlines
 }
 
 // is reports whether c is the control character at index i (a zero
@@ -348,8 +355,7 @@ func (t *TTY) receiveLocked(c byte, echo *[]byte) abi.Signal {
 	case t.is(c, VEOF):
 		// End of file at the start of a line; otherwise it ends the
 		// line without a newline. It is not echoed.
-		t.lines = append(t.lines, t.line)
-		t.line = nil
+		t.pushLineLocked()
 	default:
 		t.putLocked(c, echo)
 	}
@@ -380,9 +386,15 @@ func (t *TTY) putLocked(c byte, echo *[]byte) {
 		t.echoLocked(c, echo)
 	}
 	if eol {
-		t.lines = append(t.lines, t.line)
-		t.line = nil
+		t.pushLineLocked()
 	}
+}
+
+// pushLineLocked makes the line being edited readable.
+func (t *TTY) pushLineLocked() {
+	t.lines = append(t.lines, t.line)
+	t.nlines += len(t.line)
+	t.line = nil
 }
 
 // echoLocked echoes c if ECHO is on: control characters as ^X under
@@ -446,7 +458,7 @@ func (t *TTY) killLocked(c byte, echo *[]byte) {
 }
 
 func (t *TTY) flushInputLocked() {
-	t.line, t.lines, t.raw, t.lnext = nil, nil, nil, false
+	t.line, t.lines, t.nlines, t.raw, t.lnext = nil, nil, 0, nil, false
 	t.space.Broadcast()
 }
 
@@ -509,6 +521,7 @@ func (t *TTY) Read(ctx vfs.Context, dst []byte) (int, error) {
 		}
 		l := t.lines[0]
 		n := copy(dst, l)
+		t.nlines -= n
 		if n == len(l) {
 			t.lines = t.lines[1:]
 			if len(t.lines) == 0 {
@@ -653,11 +666,7 @@ func (t *TTY) EventUnregister(e *waiter.Entry) { t.q.EventUnregister(e) }
 func (t *TTY) Buffered() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	n := len(t.raw)
-	for _, l := range t.lines {
-		n += len(l)
-	}
-	return n
+	return len(t.raw) + t.nlines
 }
 
 // SetWinsize changes the window size (the host terminal was resized),
@@ -693,7 +702,7 @@ func (t *TTY) setTermiosLocked(n Termios) {
 			t.raw = append(t.raw, l...)
 		}
 		t.raw = append(t.raw, t.line...)
-		t.lines, t.line = nil, nil
+		t.lines, t.nlines, t.line = nil, 0, nil
 	case !was && now && len(t.raw) > 0:
 		// What was typed ahead becomes the start of the line.
 		t.line = append(t.raw, t.line...)

@@ -21,10 +21,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Timeout is how long Expect and Wait wait by default: long, because
+// Timeout is how long Expect and Wait wait: long, because
 // the machine running the tests may be loaded; a passing test never
 // waits for it.
-const Timeout = 90 * time.Second
+var Timeout = 90 * time.Second
 
 // Session is a program running on a pseudo-terminal.
 type Session struct {
