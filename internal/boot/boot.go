@@ -154,6 +154,9 @@ func New(cfg Config) (*System, error) {
 	}
 	s.Kernel = k
 	k.SetReboot(func(kernel.RebootCmd) { go s.Shutdown() })
+	if t := s.console.TTY(); t != nil {
+		k.SetSessionEnd(t.SessionEnded)
+	}
 	s.mounts = append(s.mounts, "/ (host, read-only)")
 
 	init := bootContext{}

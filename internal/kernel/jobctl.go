@@ -70,3 +70,13 @@ func (t *Task) IgnoresOrBlocks(sig abi.Signal) bool {
 	defer p.sigMu.Unlock()
 	return t.sigMask&sig.Mask() != 0 || p.ignoredLocked(sig)
 }
+
+// SetSessionEnd installs what happens when a session leader exits: its
+// terminal hangs up the foreground group (tty.TTY.SessionEnded).
+func (k *Kernel) SetSessionEnd(fn func(sid int)) { k.sessionEnd.Store(&fn) }
+
+func (k *Kernel) sessionEnded(sid int) {
+	if fn := k.sessionEnd.Load(); fn != nil {
+		(*fn)(sid)
+	}
+}

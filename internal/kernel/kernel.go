@@ -77,7 +77,9 @@ type Kernel struct {
 	// (SetReboot); see jobctl.go and power.go.
 	userInit atomic.Bool
 	reboot   atomic.Pointer[func(cmd RebootCmd)]
-	instret  atomic.Uint64 // instructions retired by tasks, summed as they run
+	// sessionEnd is told when a session leader exits (SetSessionEnd).
+	sessionEnd atomic.Pointer[func(sid int)]
+	instret    atomic.Uint64 // instructions retired by tasks, summed as they run
 }
 
 // Release of the trampoline page: li a7, 139; ecall (rt_sigreturn).

@@ -439,8 +439,12 @@ func (k *Kernel) threadExited(t *Task, status int) {
 		k.reapLocked(p)
 	}
 	hostWait := p.hostWait
+	leader := p.sid == p.pid
 	k.mu.Unlock()
 
+	if leader {
+		k.sessionEnded(p.pid)
+	}
 	if orphanZombies {
 		k.init.childEvents.Notify(waiter.EventIn)
 	}

@@ -15,7 +15,8 @@
 // Linux's tty->session): a process has this terminal as its controlling
 // terminal exactly when its session is the terminal's session. setsid
 // therefore detaches a process (its new session has no terminal), and
-// when a session's leader has gone the terminal becomes free again.
+// when a session's leader exits (SessionEnded) the terminal becomes free
+// again and hangs up its foreground group.
 //
 // Lock order: TTY.mu, then TTY.wmu or whatever JobControl locks (the
 // kernel's).
@@ -898,4 +899,22 @@ func (t *TTY) Attach(sid, pgrp int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.sid, t.pgrp = sid, pgrp
+}
+
+// SessionEnded is called when the leader of session sid exits. If this is
+// the session's controlling terminal it becomes free, and its foreground
+// process group gets SIGHUP and SIGCONT, as on Linux.
+func (t *TTY) SessionEnded(sid int) {
+	t.mu.Lock()
+	if t.sid != sid || sid == 0 {
+		t.mu.Unlock()
+		return
+	}
+	pgrp := t.pgrp
+	t.sid, t.pgrp = 0, 0
+	t.mu.Unlock()
+	if pgrp != 0 && t.jc != nil {
+		t.jc.SignalGroup(pgrp, abi.SIGHUP)
+		t.jc.SignalGroup(pgrp, abi.SIGCONT)
+	}
 }

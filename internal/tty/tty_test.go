@@ -631,3 +631,18 @@ func TestInputBackpressure(t *testing.T) {
 	}
 	<-done
 }
+
+func TestSessionEnded(t *testing.T) {
+	tt, j, _ := setup(t)
+	tt.SessionEnded(40) // another session: nothing happens
+	if sid, pg := tt.Foreground(); sid != 10 || pg != 20 {
+		t.Fatalf("foreground %d/%d after another session ended", sid, pg)
+	}
+	tt.SessionEnded(10)
+	if got := j.takeSent(); !slices.Equal(got, []sent{{20, abi.SIGHUP}, {20, abi.SIGCONT}}) {
+		t.Errorf("the leader's exit sent %v, want SIGHUP and SIGCONT to 20", got)
+	}
+	if sid, _ := tt.Foreground(); sid != 0 {
+		t.Errorf("terminal still belongs to session %d", sid)
+	}
+}
