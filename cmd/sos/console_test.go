@@ -326,3 +326,34 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(code)
 }
+
+// BenchmarkKeystrokeEcho measures a key typed on the host terminal until
+// its echo comes back, through the host pty, sos's input goroutine and
+// the line discipline (canonical mode: SOS echoes without scheduling any
+// guest code).
+func BenchmarkKeystrokeEcho(b *testing.B) {
+	b.Run("idle", func(b *testing.B) { benchEcho(b, "read") })
+	b.Run("busy", func(b *testing.B) { benchEcho(b, "read spin") })
+}
+
+// benchEcho types into ttyprog ARGS (with "spin", a CPU-bound thread per
+// hart runs meanwhile).
+func benchEcho(b *testing.B, args string) {
+	sos, prog := binaries(b)
+	s := ptytest.Start(b, 30, 100, testEnv(), sos, "run", "-shell", prog+" "+args)
+	s.Expect("ready")
+	keys := "abcdefghij"
+	i := 0
+	for b.Loop() {
+		k := keys[i%len(keys) : i%len(keys)+1]
+		s.Type(k)
+		s.Expect(k)
+		i++
+		if i%50 == 0 {
+			s.Type("\r")
+			s.Expect("got: ")
+		}
+	}
+	s.Type("\x04\x04")
+	s.Wait()
+}

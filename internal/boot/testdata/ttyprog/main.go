@@ -2,7 +2,8 @@
 //
 //	ttyprog read     print "ready", then "got: LINE" per line read from
 //	                 the terminal; "SIGINT" and exit 0 on SIGINT, "EOF"
-//	                 and exit 0 at end of file, "SIGWINCH ROWSxCOLS"
+//	                 and exit 0 at end of file, "SIGWINCH ROWSxCOLS";
+//	                 "read spin" also keeps every hart busy
 //	ttyprog jobs     run "ttyprog read" as a background job: report that
 //	                 SIGTTIN stopped it, bring it to the foreground
 //	                 (TIOCSPGRP, SIGCONT), wait for it, take the
@@ -17,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 	"unsafe"
@@ -44,6 +46,16 @@ func main() {
 }
 
 func read() {
+	if len(os.Args) > 2 && os.Args[2] == "spin" {
+		// Load: keep every hart busy while reading.
+		for range runtime.NumCPU() {
+			go func() {
+				for x := 0; ; x++ {
+					spinSink = x
+				}
+			}()
+		}
+	}
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGWINCH)
 	go func() {
@@ -68,6 +80,8 @@ func read() {
 	}
 	fmt.Println("EOF")
 }
+
+var spinSink int
 
 func ioctl(fd int, req uintptr, p unsafe.Pointer) syscall.Errno {
 	_, _, e := syscall.Syscall(syscall.SYS_IOCTL, uintptr(fd), req, uintptr(p))
