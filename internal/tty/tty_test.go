@@ -646,3 +646,34 @@ func TestSessionEnded(t *testing.T) {
 		t.Errorf("terminal still belongs to session %d", sid)
 	}
 }
+
+// FuzzTTY: any input under any modes, read and written back, never
+// crashes the terminal, and reads never return more than asked for.
+func FuzzTTY(f *testing.F) {
+	f.Add([]byte("hello\x7f\x15\x17\x16\x03x\n\x04"), uint32(ICANON|ECHO|ECHOE|ECHOCTL|ISIG|IEXTEN), uint32(ICRNL), uint8(1), uint8(0))
+	f.Add([]byte("\r\r\n\x1a\x1c"), uint32(0), uint32(INLCR|IGNCR|ISTRIP), uint8(0), uint8(0))
+	f.Fuzz(func(t *testing.T, in []byte, lflag, iflag uint32, vmin, vtime uint8) {
+		tt, _, _ := setup(t)
+		tm := DefaultTermios()
+		tm.Lflag, tm.Iflag = lflag, iflag
+		tm.CC[VMIN], tm.CC[VTIME] = vmin, vtime%3
+		m := make(mem, 64)
+		copy(m, tm.Marshal())
+		if _, err := tt.Ioctl(fg, m, TCSETS, 0); err != nil {
+			t.Fatal(err)
+		}
+		tt.Input(in)
+		b := make([]byte, 7)
+		for range 50 {
+			n, err := tt.Read(fg, b)
+			if n > len(b) || (err != nil && err != abi.EAGAIN) {
+				t.Fatalf("read %d, %v", n, err)
+			}
+			if err == abi.EAGAIN || n == 0 {
+				break
+			}
+		}
+		tt.Write(fg, in)
+		tt.Hangup()
+	})
+}
