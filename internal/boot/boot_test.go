@@ -44,7 +44,7 @@ func (s *syncBuffer) String() string {
 }
 
 // TestReboot: reboot(2) checks privilege and its arguments as Linux does;
-// from init's session (superuser credentials) it shuts SOS down: every
+// from a process init started it shuts SOS down: every
 // process is stopped (one ignoring SIGTERM is killed), the shutdown hooks
 // run, and init is gone.
 func TestReboot(t *testing.T) {
@@ -59,7 +59,7 @@ func TestReboot(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// An ordinary user may not.
+	// A program the host starts by itself may not.
 	p, err := sys.Start(prog, []string{"ttyprog", "reboot"}, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -34,8 +34,8 @@ func (s *System) Banner() []string {
 	}
 }
 
-// Boot starts init (InitPath) as PID 1 with the superuser's credentials,
-// the console as its standard files, and args as its arguments (the
+// Boot starts init (InitPath) as PID 1 with the privilege to reboot
+// (which what it starts inherits), the console as its standard files, and args as its arguments (the
 // program it runs instead of the shell, if any). Wait for it with Wait
 // or for the end of the system with Halted.
 func (s *System) Boot(args, envp []string) (*kernel.Process, error) {
@@ -47,7 +47,7 @@ func (s *System) Boot(args, envp []string) (*kernel.Process, error) {
 		cwd = ns.Root()
 	}
 	argv := append([]string{"init"}, args...)
-	p, err := k.StartInit(cwd, InitPath, argv, envp, vfs.RootCreds)
+	p, err := k.StartInit(cwd, InitPath, argv, envp, nil)
 	if err != nil {
 		return nil, fmt.Errorf("starting %s: %v", InitPath, err)
 	}

@@ -23,8 +23,17 @@ func (k *Kernel) Reboot(cmd RebootCmd) bool {
 	return true
 }
 
+// MayReboot reports whether p holds the privilege to call reboot(2):
+// init and the processes it creates do (SOS's one user owns the machine
+// it booted); a program the host starts by itself does not.
+func (p *Process) MayReboot() bool {
+	p.k.mu.Lock()
+	defer p.k.mu.Unlock()
+	return p.mayReboot
+}
+
 // StartInit makes PID 1 run the program at path (resolved from cwd) with
-// the credentials creds, ready to run: install its standard files with
+// the credentials creds (nil: the default user's), ready to run: install its standard files with
 // SetStdio, then Resume it. From then on init is an ordinary process that
 // reaps its children (and the orphans it adopts) itself with wait4; the
 // host learns of its exit with WaitExit. It may be called once.
@@ -47,6 +56,7 @@ func (k *Kernel) StartInit(cwd *vfs.Dentry, path string, argv, envp []string, cr
 	p.hostWait = make(chan struct{})
 	p.start = k.Monotonic()
 	p.umask = 0o022
+	p.mayReboot = true
 	k.mu.Unlock()
 	k.userInit.Store(true)
 	if err := t.execve(path, argv, envp); err != nil {

@@ -38,6 +38,10 @@ type Process struct {
 	exiting   bool
 	groupCode int
 	stopped   bool
+	// mayReboot is the privilege to call reboot(2) (Linux's
+	// CAP_SYS_BOOT): given to a user init (StartInit), inherited by
+	// every process it creates.
+	mayReboot bool
 
 	// childEvents is notified when a child exits, stops or continues.
 	childEvents waiter.Queue
@@ -318,6 +322,7 @@ func (k *Kernel) newProcessTask(parent *Process, fsctx *vfs.FSContext, fds *vfs.
 	pid := k.allocPIDLocked()
 	p := &Process{k: k, pid: pid, parent: parent, children: map[int]*Process{}, threads: map[int]*Task{}}
 	p.pgid, p.sid = parent.pgid, parent.sid
+	p.mayReboot = parent.mayReboot
 	p.handlers = newSigHandlers()
 	p.rlimits = parent.rlimits
 	p.start = k.Monotonic()

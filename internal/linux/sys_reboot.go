@@ -21,15 +21,18 @@ const (
 )
 
 var rebootCalls = []def{
-	{142, Partial, sysReboot, "xxxp", "POWER_OFF, HALT and RESTART all shut SOS down (sos exits 0); CAD_ON/OFF accepted; needs uid-0 credentials"},
+	{142, Partial, sysReboot, "xxxp", "POWER_OFF, HALT and RESTART all shut SOS down (sos exits 0); CAD_ON/OFF accepted; EPERM unless the caller descends from init (the booted system) or has uid-0 credentials"},
 }
 
 // sysReboot checks the caller and the command as Linux does (privilege
-// first, then the magic numbers) and hands shutdown to the kernel's
+// first, then the magic numbers). SOS has one user, so the privilege
+// (Linux's CAP_SYS_BOOT) goes with the booted system rather than a user
+// id: init and every process it starts hold it (kernel.Process.MayReboot),
+// a program run by itself with `sos run PROG` does not. and hands shutdown to the kernel's
 // reboot function, which stops every process; the call returns 0 to a
 // caller that is still running by then.
 func sysReboot(t *kernel.Task, a Args) (uint64, error) {
-	if t.FS().Creds().UID != 0 {
+	if t.FS().Creds().UID != 0 && !t.Process().MayReboot() {
 		return 0, abi.EPERM
 	}
 	magic1, magic2, cmd := uint32(a[0]), uint32(a[1]), uint32(a[2])

@@ -1,7 +1,7 @@
 // Command halt shuts SOS down: every process gets SIGTERM, then SIGKILL
 // after a short grace period, file systems are flushed, and `sos` exits
-// with status 0. It needs the superuser's credentials, which the shell
-// init starts has.
+// with status 0. It works in the system `sos run` boots (init and what
+// it starts may reboot), not in a program run alone with `sos run PROG`.
 package main
 
 import (
