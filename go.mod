@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	golang.org/x/sys v0.43.0
+	golang.org/x/term v0.42.0
 	gonum.org/v1/plot v0.17.0
 	gvisor.dev/gvisor v0.0.0-20260905035102-160fafc42237
 )

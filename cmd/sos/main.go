@@ -1,6 +1,7 @@
 // Command sos runs SOS: an operating system whose kernel runs as this host
 // process and whose programs are static RISC-V 64-bit Linux binaries.
 //
+//	sos run [flags]                  boot SOS: init and a shell on this terminal, until halt
 //	sos run [flags] PROG [ARGS...]   run one riscv64 program and exit with its status
 //	sos bench cpu [flags]            the CPU benchmark (SOS against qemu-riscv64)
 //	sos bench fs [flags]             the file-system bandwidth benchmark (M5), with its graphs
@@ -15,8 +16,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"sos/internal/abi"
@@ -32,6 +35,8 @@ func main() {
 }
 
 const usage = `usage:
+  sos run [-smp N] [-mem SIZE] [-sv39] [-env K=V]... [-strace] [-stats] [-shell PROG] [-grace D]
+                          boot SOS into a shell on this terminal (exit or halt shuts it down)
   sos run [-smp N] [-mem SIZE] [-sv39] [-env K=V]... [-strace] [-stats] PROG [ARGS...]
   sos bench cpu [-n RUNS] [-scale N] [-only a,b]
   sos bench kernel [-n RUNS] [-smp N]
@@ -83,18 +88,48 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	sv39 := fs.Bool("sv39", false, "use Sv39 page tables instead of Sv48")
 	strace := fs.Bool("strace", false, "print every system call with its arguments and result")
 	stats := fs.Bool("stats", false, "print instructions retired and the instruction rate on exit")
+	shell := fs.String("shell", "", "with no PROG: the program (and arguments) init runs on the console instead of /bin/sosh")
+	grace := fs.Duration("grace", 2*time.Second, "at shutdown, the time between SIGTERM and SIGKILL")
 	var env envFlag
 	fs.Var(&env, "env", "set an environment variable for the program (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if fs.NArg() == 0 {
-		fmt.Fprint(stderr, "sos run: no program given (booting into a shell comes with the shell)\n", usage)
-		return 2
-	}
 	size, err := parseSize(*mem)
 	if err != nil {
 		fmt.Fprintf(stderr, "sos run: -mem: %v\n", err)
+		return 2
+	}
+	// The console is a terminal when the host's is (both ends): SOS
+	// then runs the host terminal raw, under a parent process that
+	// restores it however this one ends (see term.go).
+	terminal := stdout == io.Writer(os.Stdout) && isTerminal(os.Stdin) && isTerminal(os.Stdout)
+	if terminal && os.Getenv(childEnv) == "" {
+		return runTerminalParent(stderr)
+	}
+	if terminal {
+		stderr = crlfWriter{stderr} // the host terminal is raw
+	}
+	cfg := boot.Config{Harts: *smp, MemSize: size, Sv39: *sv39, Stdin: os.Stdin, Stdout: stdout, Stderr: stderr, Terminal: terminal, Grace: *grace}
+	if *strace {
+		cfg.Strace = stderr
+	}
+	start := time.Now()
+	sys, err := boot.New(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "sos: %v\n", err)
+		return 1
+	}
+	defer sys.Close()
+	if terminal {
+		stop := watchHost(sys)
+		defer stop()
+	}
+	if fs.NArg() == 0 {
+		return bootSystem(sys, *shell, env, start, stdout, stderr, *stats)
+	}
+	if *shell != "" {
+		fmt.Fprintln(stderr, "sos run: -shell is for booting (no PROG)")
 		return 2
 	}
 	prog := fs.Arg(0)
@@ -103,17 +138,6 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sos: %s: %v\n", prog, err)
 		return 126
 	}
-	cfg := boot.Config{Harts: *smp, MemSize: size, Sv39: *sv39, Stdin: os.Stdin, Stdout: stdout, Stderr: stderr}
-	if *strace {
-		cfg.Strace = stderr
-	}
-	sys, err := boot.New(cfg)
-	if err != nil {
-		fmt.Fprintf(stderr, "sos: %v\n", err)
-		return 1
-	}
-	defer sys.Close()
-	start := time.Now()
 	status, err := sys.Run(path, fs.Args(), append(defaultEnv(), env...))
 	if err != nil {
 		fmt.Fprintf(stderr, "sos: %s: %v\n", prog, describeStartError(path, err))
@@ -123,11 +147,73 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sos: %s: %s\n", prog, msg)
 	}
 	if *stats {
-		d := time.Since(start)
-		n := sys.Kernel.Instret()
-		fmt.Fprintf(stderr, "sos: %d instructions in %.3fs (%.0f million/s), %d system calls\n", n, d.Seconds(), float64(n)/d.Seconds()/1e6, sys.Linux.Calls())
+		printStats(sys, start, stderr)
 	}
 	return boot.ExitCode(status)
+}
+
+func printStats(sys *boot.System, start time.Time, stderr io.Writer) {
+	d := time.Since(start)
+	n := sys.Kernel.Instret()
+	fmt.Fprintf(stderr, "sos: %d instructions in %.3fs (%.0f million/s), %d system calls\n", n, d.Seconds(), float64(n)/d.Seconds()/1e6, sys.Linux.Calls())
+}
+
+// bootSystem is `sos run` without a program: the banner, then init (and
+// through it the shell) on the console until something calls reboot(2).
+// It returns 0 after a clean shutdown, 1 if init died.
+func bootSystem(sys *boot.System, shell string, env envFlag, start time.Time, stdout, stderr io.Writer, stats bool) int {
+	nl := "\n"
+	if sys.TTY() != nil {
+		nl = "\r\n"
+	}
+	fmt.Fprint(stdout, strings.Join(sys.Banner(), nl)+nl)
+	args := strings.Fields(shell)
+	if len(args) > 0 {
+		p, err := boot.HostPath(args[0])
+		if err != nil {
+			fmt.Fprintf(stderr, "sos: -shell: %v\n", err)
+			return 2
+		}
+		args[0] = p
+		if err := sys.Stage(p); err != nil {
+			fmt.Fprintf(stderr, "sos: -shell: %v\n", err)
+			return 2
+		}
+	}
+	initProc, err := sys.Boot(args, append(defaultEnv(), env...))
+	if err != nil {
+		fmt.Fprintf(stderr, "sos: %v\n", err)
+		return 1
+	}
+	exited := make(chan int, 1)
+	go func() { exited <- sys.Wait(initProc) }()
+	hostSignals := make(chan os.Signal, 1)
+	signal.Notify(hostSignals, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(hostSignals)
+	code := 0
+	select {
+	case <-sys.Halted():
+	case status := <-exited:
+		if sys.ShuttingDown() {
+			<-sys.Halted() // init is stopped last
+			break
+		}
+		msg := boot.Describe(status)
+		if msg == "" {
+			msg = fmt.Sprintf("exited with status %d", boot.ExitCode(status))
+		}
+		fmt.Fprintf(stderr, "sos: init %s; shutting down\n", msg)
+		code = 1
+		sys.Shutdown()
+	case sig := <-hostSignals:
+		fmt.Fprintf(stderr, "sos: %v; shutting down\n", sig)
+		sys.Shutdown()
+		code = 128 + int(sig.(syscall.Signal))
+	}
+	if stats {
+		printStats(sys, start, stderr)
+	}
+	return code
 }
 
 // defaultEnv is the environment programs start with, before -env.

@@ -12,6 +12,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"sos/internal/abi"
 	"sos/internal/fs/devfs"
@@ -22,6 +25,7 @@ import (
 	"sos/internal/linux"
 	"sos/internal/machine"
 	"sos/internal/riscv"
+	"sos/internal/tty"
 	"sos/internal/userland"
 	"sos/internal/vfs"
 	"sos/internal/waiter"
@@ -50,6 +54,14 @@ type Config struct {
 	// SOS's own programs. Default: the userland built from package
 	// sos/user (package userland); "none" leaves the host's directories.
 	Bin string
+	// Terminal makes the console a terminal: a tty line discipline
+	// between the host terminal (Stdin and Stdout, which the caller has
+	// put in raw mode) and the programs, which then get the console as
+	// descriptors 0, 1 and 2. Without it the console is a plain stream.
+	Terminal bool
+	// Grace is how long shutdown waits between SIGTERM and SIGKILL;
+	// default 2s.
+	Grace time.Duration
 }
 
 // System is a booted SOS.
@@ -59,6 +71,19 @@ type System struct {
 	Linux   *linux.Linux
 	cfg     Config
 	console *devfs.Console
+	mounts  []string // "path (type)", for the banner
+
+	hookMu sync.Mutex
+	hooks  []shutdownHook
+
+	stopping atomic.Bool // Shutdown has been called
+	shutdown sync.Once
+	halted   chan struct{} // closed when Shutdown has finished
+}
+
+type shutdownHook struct {
+	name string
+	fn   func() error
 }
 
 // New boots a system.
@@ -88,6 +113,9 @@ func New(cfg Config) (*System, error) {
 	if cfg.Log == nil {
 		cfg.Log = cfg.Stderr
 	}
+	if cfg.Grace == 0 {
+		cfg.Grace = 2 * time.Second
+	}
 	if cfg.TmpSize == 0 {
 		cfg.TmpSize = int64(cfg.MemSize / 4)
 	}
@@ -102,11 +130,15 @@ func New(cfg Config) (*System, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &System{Machine: m, cfg: cfg}
+	s := &System{Machine: m, cfg: cfg, halted: make(chan struct{})}
 
 	ns := vfs.NewNamespace(rofs.New(os.DirFS(cfg.HostRoot), rofs.Options{Dev: vfs.NewAnonDev(), HostMetadata: true}), "hostfs",
 		vfs.ReadOnly(), vfs.Source("host:"+cfg.HostRoot))
-	s.console = devfs.NewConsole(cfg.Stdin, cfg.Stdout)
+	if cfg.Terminal {
+		s.console = devfs.NewTerminal(cfg.Stdin, tty.New(cfg.Stdout, jobControl{s}))
+	} else {
+		s.console = devfs.NewConsole(cfg.Stdin, cfg.Stdout)
+	}
 	l := linux.New()
 	l.Strace = cfg.Strace
 	s.Linux = l
@@ -121,6 +153,11 @@ func New(cfg Config) (*System, error) {
 		return nil, err
 	}
 	s.Kernel = k
+	k.SetReboot(func(kernel.RebootCmd) { go s.Shutdown() })
+	if t := s.console.TTY(); t != nil {
+		k.SetSessionEnd(t.SessionEnded)
+	}
+	s.mounts = append(s.mounts, "/ (host, read-only)")
 
 	init := bootContext{}
 	mounts := []struct {
@@ -141,6 +178,7 @@ func New(cfg Config) (*System, error) {
 		if err := ns.Mount(init, at, mt.node, mt.fsType, vfs.Source(mt.fsType)); err != nil {
 			return nil, fmt.Errorf("boot: mounting %s: %v", mt.path, err)
 		}
+		s.mounts = append(s.mounts, mt.path+" ("+mt.fsType+")")
 	}
 	if cfg.Bin != "none" {
 		if err := s.mountBin(rootFS); err != nil {
@@ -170,6 +208,7 @@ func (s *System) mountBin(rootFS *vfs.FSContext) error {
 			return fmt.Errorf("boot: mounting %s: %v", d.Path(), err)
 		}
 		done = append(done, d)
+		s.mounts = append(s.mounts, d.Path()+" (userland)")
 	}
 	if len(done) == 0 {
 		return fmt.Errorf("boot: the host tree %s has neither /bin nor /usr/bin to mount the userland on", s.cfg.HostRoot)
@@ -233,9 +272,36 @@ func (s *System) Start(path string, argv, envp []string) (*kernel.Process, error
 	if err != nil {
 		return nil, err
 	}
+	if err := s.setStdio(p, fsctx); err != nil {
+		return nil, err
+	}
+	if t := s.console.TTY(); t != nil {
+		// The program leads a session with the terminal as its
+		// controlling terminal, so that ^C reaches it.
+		if _, err := k.SetSID(p); err == nil {
+			t.Attach(p.PID(), p.PID())
+		}
+	}
+	k.Resume(p)
+	return p, nil
+}
+
+// setStdio gives p the console as standard input, and as standard output
+// and error the configured writers (a plain console) or the console too
+// (a terminal, whose output processing turns NL into CR NL).
+func (s *System) setStdio(p *kernel.Process, fsctx *vfs.FSContext) error {
+	ns := s.Kernel.Namespace()
+	if s.console.TTY() != nil {
+		con, err := ns.Open(bootContext{}, fsctx, nil, "/dev/console", abi.O_RDWR|abi.O_NOCTTY, 0)
+		if err != nil {
+			return err
+		}
+		defer con.DecRef()
+		return p.SetStdio(con, con, con)
+	}
 	stdin, err := ns.Open(bootContext{}, fsctx, nil, "/dev/console", abi.O_RDONLY, 0)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	stdout := vfs.NewFile(&hostWriter{w: s.cfg.Stdout}, vfs.NewAnonDentry("host:stdout", &hostWriter{}), abi.O_WRONLY)
 	stderr := vfs.NewFile(&hostWriter{w: s.cfg.Stderr}, vfs.NewAnonDentry("host:stderr", &hostWriter{}), abi.O_WRONLY)
@@ -243,11 +309,7 @@ func (s *System) Start(path string, argv, envp []string) (*kernel.Process, error
 	stdin.DecRef()
 	stdout.DecRef()
 	stderr.DecRef()
-	if err != nil {
-		return nil, err
-	}
-	k.Resume(p)
-	return p, nil
+	return err
 }
 
 // Wait waits for a process Start started to exit, reaps it and returns

@@ -72,7 +72,14 @@ type Kernel struct {
 
 	logOnce sync.Map // messages logged once
 	halted  atomic.Bool
-	instret atomic.Uint64 // instructions retired by tasks, summed as they run
+	// userInit is set once PID 1 runs a program (StartInit): it then
+	// reaps its children itself. reboot is what reboot(2) calls
+	// (SetReboot); see jobctl.go and power.go.
+	userInit atomic.Bool
+	reboot   atomic.Pointer[func(cmd RebootCmd)]
+	// sessionEnd is told when a session leader exits (SetSessionEnd).
+	sessionEnd atomic.Pointer[func(sid int)]
+	instret    atomic.Uint64 // instructions retired by tasks, summed as they run
 }
 
 // Release of the trampoline page: li a7, 139; ecall (rt_sigreturn).

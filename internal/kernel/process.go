@@ -38,6 +38,10 @@ type Process struct {
 	exiting   bool
 	groupCode int
 	stopped   bool
+	// mayReboot is the privilege to call reboot(2) (Linux's
+	// CAP_SYS_BOOT): given to a user init (StartInit), inherited by
+	// every process it creates.
+	mayReboot bool
 
 	// childEvents is notified when a child exits, stops or continues.
 	childEvents waiter.Queue
@@ -318,6 +322,7 @@ func (k *Kernel) newProcessTask(parent *Process, fsctx *vfs.FSContext, fds *vfs.
 	pid := k.allocPIDLocked()
 	p := &Process{k: k, pid: pid, parent: parent, children: map[int]*Process{}, threads: map[int]*Task{}}
 	p.pgid, p.sid = parent.pgid, parent.sid
+	p.mayReboot = parent.mayReboot
 	p.handlers = newSigHandlers()
 	p.rlimits = parent.rlimits
 	p.start = k.Monotonic()
@@ -403,18 +408,27 @@ func (k *Kernel) threadExited(t *Task, status int) {
 	p.zombie = true
 	p.status = status
 	p.leader = nil
-	// Orphans go to init, which reaps the ones that are already dead.
-	for pid, c := range p.children {
-		c.parent = k.init
-		k.init.children[pid] = c
-		if c.zombie && c.hostWait == nil {
-			k.reapLocked(c)
+	// Orphans go to init. The kernel's own init reaps the ones that are
+	// already dead; a user init (StartInit) is told and reaps them itself.
+	userInit := k.userInit.Load()
+	orphanZombies := false
+	if p != k.init {
+		for pid, c := range p.children {
+			c.parent = k.init
+			k.init.children[pid] = c
+			if c.zombie && c.hostWait == nil {
+				if userInit {
+					orphanZombies = true
+				} else {
+					k.reapLocked(c)
+				}
+			}
 		}
+		p.children = map[int]*Process{}
 	}
-	p.children = map[int]*Process{}
 	parent := p.parent
 	autoReap := false
-	if parent == k.init && p.hostWait == nil {
+	if parent == k.init && p.hostWait == nil && !userInit {
 		autoReap = true
 	}
 	if !autoReap && parent != nil {
@@ -430,9 +444,16 @@ func (k *Kernel) threadExited(t *Task, status int) {
 		k.reapLocked(p)
 	}
 	hostWait := p.hostWait
+	leader := p.sid == p.pid
 	k.mu.Unlock()
 
-	if parent != nil && parent != k.init {
+	if leader {
+		k.sessionEnded(p.pid)
+	}
+	if orphanZombies {
+		k.init.childEvents.Notify(waiter.EventIn)
+	}
+	if parent != nil && (parent != k.init || userInit) {
 		code, st := abi.CLD_EXITED, status>>8&0xff
 		if status&0x7f != 0 {
 			code, st = abi.CLD_KILLED, status&0x7f

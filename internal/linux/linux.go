@@ -72,7 +72,7 @@ func New() *Linux {
 	for nr, name := range names {
 		l.table[nr] = &Entry{Name: name, Status: Unsupported}
 	}
-	for _, d := range [][]def{processCalls, signalCalls, memoryCalls, timeCalls, miscCalls, fileCalls, pollCalls, socketCalls()} {
+	for _, d := range [][]def{processCalls, signalCalls, memoryCalls, timeCalls, miscCalls, fileCalls, pollCalls, rebootCalls, socketCalls()} {
 		for _, e := range d {
 			l.table[e.nr] = &Entry{Name: names[e.nr], Status: e.status, Note: e.note, Fn: e.fn, Strace: e.strace}
 		}

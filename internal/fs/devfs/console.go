@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"sos/internal/abi"
+	"sos/internal/tty"
 	"sos/internal/vfs"
 	"sos/internal/waiter"
 )
@@ -13,9 +14,20 @@ import (
 // maxBuffered bounds the input a Console reads ahead of its readers.
 const maxBuffered = 64 << 10
 
-// A Console connects /dev/console and /dev/tty to the host: input comes
-// from an io.Reader (the host's standard input), output goes to an
-// io.Writer (its standard output).
+// A Console connects /dev/console and /dev/tty to the host. It is one of
+// two things, chosen when it is made:
+//
+//   - a plain stream (NewConsole), when the host's standard input is not a
+//     terminal (a pipe, a file, a test): input comes from an io.Reader as
+//     it is, with no echo and no line editing, output goes to an
+//     io.Writer, and terminal ioctls fail with ENOTTY (unless a Terminal
+//     is set), so programs see what they would see reading a pipe;
+//   - a terminal (NewTerminal), when the host's standard input is one (in
+//     raw mode): the bytes typed go through a tty.TTY line discipline,
+//     which echoes, edits lines, sends ^C as SIGINT to the foreground
+//     process group and answers the termios ioctls; /dev/tty0 appears
+//     too, and /dev/tty opens only for processes whose controlling
+//     terminal it is, as on Linux.
 //
 // Reading the host must never block a task's hart, so a goroutine, started
 // when the console is first opened, reads the host into a buffer; a read
@@ -38,6 +50,10 @@ type Console struct {
 	buf   []byte     // input read from the host, not yet read by a task
 	eof   bool       // the host reader has ended
 	term  Terminal
+
+	// tty, if not nil, makes this console a terminal: input goes to it
+	// rather than to buf, and the files opened are its.
+	tty *tty.TTY
 }
 
 // Terminal handles terminal controls (TCGETS, TCSETS*, TIOCGWINSZ...) for
@@ -60,6 +76,18 @@ func NewConsole(r io.Reader, w io.Writer) *Console {
 	return c
 }
 
+// NewTerminal returns a console that is the terminal t, fed with the
+// bytes read from r (the host terminal, in raw mode). t writes its output
+// (program output and echo) to the host itself.
+func NewTerminal(r io.Reader, t *tty.TTY) *Console {
+	c := NewConsole(r, nil)
+	c.tty = t
+	return c
+}
+
+// TTY returns the console's line discipline, nil for a plain stream.
+func (c *Console) TTY() *tty.TTY { return c.tty }
+
 type eofReader struct{}
 
 func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
@@ -73,9 +101,22 @@ func (c *Console) SetTerminal(t Terminal) {
 	c.term = t
 }
 
-// readHost copies the host reader into the buffer until it ends.
+// readHost copies the host reader into the buffer (or the terminal)
+// until it ends.
 func (c *Console) readHost() {
 	b := make([]byte, 4096)
+	if c.tty != nil {
+		for {
+			n, err := c.r.Read(b)
+			if n > 0 {
+				c.tty.Input(b[:n])
+			}
+			if err != nil {
+				c.tty.Hangup()
+				return
+			}
+		}
+	}
 	for {
 		c.mu.Lock()
 		for len(c.buf) >= maxBuffered {
@@ -98,9 +139,55 @@ func (c *Console) readHost() {
 	}
 }
 
-func (c *Console) open(int) (vfs.FileOps, error) {
+// Which console device a file is opened through.
+const (
+	openConsole = iota // /dev/console
+	openTTY            // /dev/tty: the caller's controlling terminal
+	openTTY0           // /dev/tty0: a terminal like any other
+)
+
+func (c *Console) open(ctx vfs.Context, flags, which int) (vfs.FileOps, error) {
 	c.start.Do(func() { go c.readHost() })
-	return consoleOps{c}, nil
+	if c.tty == nil {
+		return consoleOps{c}, nil
+	}
+	switch which {
+	case openTTY:
+		if !c.tty.IsControlling(ctx) {
+			return nil, abi.ENXIO
+		}
+	case openTTY0:
+		c.tty.Opened(ctx, flags&abi.O_NOCTTY != 0)
+	}
+	return ttyOps{c.tty}, nil
+}
+
+// ttyOps is an open terminal.
+type ttyOps struct{ t *tty.TTY }
+
+var (
+	_ vfs.FileOps = ttyOps{}
+	_ vfs.Stream  = ttyOps{}
+	_ vfs.Ioctler = ttyOps{}
+)
+
+func (ttyOps) IsStream() {}
+func (ttyOps) Release()  {}
+
+func (o ttyOps) Read(ctx vfs.Context, dst []byte, _ int64) (int, error) {
+	return o.t.Read(ctx, dst)
+}
+
+func (o ttyOps) Write(ctx vfs.Context, src []byte, _ int64) (int, error) {
+	return o.t.Write(ctx, src)
+}
+
+func (o ttyOps) Readiness(mask waiter.EventMask) waiter.EventMask { return o.t.Readiness(mask) }
+func (o ttyOps) EventRegister(e *waiter.Entry)                    { o.t.EventRegister(e) }
+func (o ttyOps) EventUnregister(e *waiter.Entry)                  { o.t.EventUnregister(e) }
+
+func (o ttyOps) Ioctl(ctx vfs.Context, mem vfs.UserMemory, req uint32, arg uint64) (uint64, error) {
+	return o.t.Ioctl(ctx, mem, req, arg)
 }
 
 // Buffered returns the input bytes read from the host and not yet read by

@@ -1,5 +1,6 @@
 // Package devfs is SOS's /dev: a fixed, read-only directory of character
-// devices (null, zero, full, random, urandom, tty, console), the symbolic
+// devices (null, zero, full, random, urandom, tty, console, and tty0 when
+// the console is a terminal), the symbolic
 // links stdin, stdout, stderr and fd into /proc/self/fd, and shm, a
 // writable directory for POSIX shared memory.
 //
@@ -35,6 +36,7 @@ var (
 	devRandom  = vfs.Mkdev(1, 8)
 	devURandom = vfs.Mkdev(1, 9)
 	devTTY     = vfs.Mkdev(5, 0)
+	devTTY0    = vfs.Mkdev(4, 0)
 	devConsole = vfs.Mkdev(5, 1)
 )
 
@@ -55,7 +57,7 @@ func New(opts Options) vfs.Node {
 		root.names = append(root.names, name)
 		root.byName[name] = n
 	}
-	newDev := func(name string, rdev uint64, open func(flags int) (vfs.FileOps, error)) {
+	newDev := func(name string, rdev uint64, open func(ctx vfs.Context, flags int) (vfs.FileOps, error)) {
 		ino++
 		add(name, &device{fs: fs, ino: ino, rdev: rdev, open: open})
 	}
@@ -64,18 +66,24 @@ func New(opts Options) vfs.Node {
 		add(name, &link{fs: fs, ino: ino, target: target})
 	}
 	// In the order ls shows them.
-	newDev("console", devConsole, c.open)
+	console := func(which int) func(vfs.Context, int) (vfs.FileOps, error) {
+		return func(ctx vfs.Context, flags int) (vfs.FileOps, error) { return c.open(ctx, flags, which) }
+	}
+	newDev("console", devConsole, console(openConsole))
 	newLink("fd", "/proc/self/fd")
-	newDev("full", devFull, func(int) (vfs.FileOps, error) { return fullOps{}, nil })
-	newDev("null", devNull, func(int) (vfs.FileOps, error) { return nullOps{}, nil })
-	newDev("random", devRandom, func(int) (vfs.FileOps, error) { return randomOps{}, nil })
+	newDev("full", devFull, func(vfs.Context, int) (vfs.FileOps, error) { return fullOps{}, nil })
+	newDev("null", devNull, func(vfs.Context, int) (vfs.FileOps, error) { return nullOps{}, nil })
+	newDev("random", devRandom, func(vfs.Context, int) (vfs.FileOps, error) { return randomOps{}, nil })
 	add("shm", shm)
 	newLink("stderr", "/proc/self/fd/2")
 	newLink("stdin", "/proc/self/fd/0")
 	newLink("stdout", "/proc/self/fd/1")
-	newDev("tty", devTTY, c.open)
-	newDev("urandom", devURandom, func(int) (vfs.FileOps, error) { return randomOps{}, nil })
-	newDev("zero", devZero, func(int) (vfs.FileOps, error) { return zeroOps{}, nil })
+	newDev("tty", devTTY, console(openTTY))
+	if c.tty != nil {
+		newDev("tty0", devTTY0, console(openTTY0))
+	}
+	newDev("urandom", devURandom, func(vfs.Context, int) (vfs.FileOps, error) { return randomOps{}, nil })
+	newDev("zero", devZero, func(vfs.Context, int) (vfs.FileOps, error) { return zeroOps{}, nil })
 	return root
 }
 
@@ -138,7 +146,7 @@ type device struct {
 	fs   *devfs
 	ino  uint64
 	rdev uint64
-	open func(flags int) (vfs.FileOps, error)
+	open func(ctx vfs.Context, flags int) (vfs.FileOps, error)
 }
 
 var _ vfs.Opener = (*device)(nil)
@@ -149,7 +157,7 @@ func (d *device) Attr() (vfs.Attr, error) {
 	return a, nil
 }
 
-func (d *device) Open(_ vfs.Context, flags int) (vfs.FileOps, error) { return d.open(flags) }
+func (d *device) Open(ctx vfs.Context, flags int) (vfs.FileOps, error) { return d.open(ctx, flags) }
 
 // link is a symbolic link.
 type link struct {
