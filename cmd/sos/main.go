@@ -35,13 +35,15 @@ func main() {
 }
 
 const usage = `usage:
-  sos run [-smp N] [-mem SIZE] [-sv39] [-env K=V]... [-strace] [-stats] [-shell PROG] [-grace D]
+  sos run [-smp N] [-mem SIZE] [-sv39] [-env K=V]... [-strace] [-stats] [-shell PROG] [-grace D] [-disk FILE[:PATH]]...
                           boot SOS into a shell on this terminal (exit or halt shuts it down)
   sos run [-smp N] [-mem SIZE] [-sv39] [-env K=V]... [-strace] [-stats] PROG [ARGS...]
   sos bench cpu [-n RUNS] [-scale N] [-only a,b]
   sos bench kernel [-n RUNS] [-smp N]
   sos bench fs [-n RUNS] [-sizes 512-1M] [-file-size 8M] [-targets a,b] [-o DIR] [-v]
   sos stdtest [-smp N] [-qemu always|failures|never] [-timeout D] [-v] [PKG...]
+  sos mkfs [-label NAME] FILE.img SIZE
+                          make a FAT32 disk image for sos run -disk
   sos syscalls            the system-call compatibility table (Markdown)
 `
 
@@ -57,6 +59,8 @@ func sos(args []string, stdout, stderr io.Writer) int {
 		return cmdBench(args[1:], stdout, stderr)
 	case "stdtest":
 		return cmdStdtest(args[1:], stdout, stderr)
+	case "mkfs":
+		return cmdMkfs(args[1:], stdout, stderr)
 	case "syscalls":
 		fmt.Fprint(stdout, linux.New().CompatibilityTable())
 		return 0
@@ -92,6 +96,8 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	grace := fs.Duration("grace", 2*time.Second, "at shutdown, the time between SIGTERM and SIGKILL")
 	var env envFlag
 	fs.Var(&env, "env", "set an environment variable for the program (repeatable)")
+	var disks diskFlag
+	fs.Var(&disks, "disk", "attach the FAT32 image `FILE[:PATH]` and mount it at PATH (default /disk) (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -110,7 +116,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if terminal {
 		stderr = crlfWriter{stderr} // the host terminal is raw
 	}
-	cfg := boot.Config{Harts: *smp, MemSize: size, Sv39: *sv39, Stdin: os.Stdin, Stdout: stdout, Stderr: stderr, Terminal: terminal, Grace: *grace}
+	cfg := boot.Config{Harts: *smp, MemSize: size, Sv39: *sv39, Stdin: os.Stdin, Stdout: stdout, Stderr: stderr, Terminal: terminal, Grace: *grace, Disks: disks}
 	if *strace {
 		cfg.Strace = stderr
 	}

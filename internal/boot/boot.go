@@ -54,6 +54,9 @@ type Config struct {
 	// SOS's own programs. Default: the userland built from package
 	// sos/user (package userland); "none" leaves the host's directories.
 	Bin string
+	// Disks are FAT32 disk images to attach and mount (at /disk by
+	// default).
+	Disks []Disk
 	// Terminal makes the console a terminal: a tty line discipline
 	// between the host terminal (Stdin and Stdout, which the caller has
 	// put in raw mode) and the programs, which then get the console as
@@ -73,8 +76,10 @@ type System struct {
 	console *devfs.Console
 	mounts  []string // "path (type)", for the banner
 
-	hookMu sync.Mutex
-	hooks  []shutdownHook
+	hookMu      sync.Mutex
+	hooks       []shutdownHook
+	releases    []shutdownHook // unmounts, run by release
+	releaseOnce sync.Once
 
 	stopping atomic.Bool // Shutdown has been called
 	shutdown sync.Once
@@ -185,6 +190,10 @@ func New(cfg Config) (*System, error) {
 			return nil, err
 		}
 	}
+	if err := s.mountDisks(rootFS); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -242,7 +251,10 @@ func (bootContext) PID() int { return 1 }
 func (bootContext) TID() int { return 1 }
 
 // Close releases the machine's memory. No program may run afterwards.
-func (s *System) Close() { s.Machine.Mem.Close() }
+func (s *System) Close() {
+	s.release()
+	s.Machine.Mem.Close()
+}
 
 // Run runs the program at path (a path in SOS's file tree, relative to
 // the configured working directory) with argv and envp, its standard input

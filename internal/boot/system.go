@@ -102,6 +102,7 @@ func (s *System) Shutdown() {
 				k.Logf("shutdown: %s: %v", h.name, err)
 			}
 		}
+		s.release()
 		if init := k.Process(1); init != nil && !init.Zombie() && len(init.Threads()) > 0 {
 			// Wait for it to be gone, so that nothing touches guest
 			// memory once the host closes the machine.

@@ -41,7 +41,8 @@ var fileCalls = []def{
 	{45, Supported, sysTruncate, "sd", ""},
 	{82, Supported, sysFsync, "f", ""},
 	{83, Supported, sysFsync, "f", ""},
-	{81, Supported, func(*kernel.Task, Args) (uint64, error) { return 0, nil }, "", ""},
+	{81, Supported, sysSync, "", ""},
+	{267, Supported, sysSyncfs, "f", ""},
 	{17, Supported, sysGetcwd, "pu", ""},
 	{49, Supported, sysChdir, "s", ""},
 	{50, Supported, sysFchdir, "f", ""},
@@ -1013,29 +1014,62 @@ func sysIoctl(t *kernel.Task, a Args) (uint64, error) {
 	return f.Ioctl(t, userMemory{t}, req, a[2])
 }
 
-// encodeStatfs builds struct statfs (riscv64, 120 bytes) for a file system
-// of unknown size.
-func encodeStatfs(magic uint64) []byte {
+// encodeStatfs builds struct statfs (riscv64, 120 bytes).
+func encodeStatfs(st vfs.StatFS) []byte {
 	b := make([]byte, 120)
-	le.PutUint64(b[0:], magic)
-	le.PutUint64(b[8:], 4096)   // f_bsize
-	le.PutUint64(b[16:], 1<<20) // f_blocks
-	le.PutUint64(b[24:], 1<<19) // f_bfree
-	le.PutUint64(b[32:], 1<<19) // f_bavail
-	le.PutUint64(b[40:], 1<<20) // f_files
-	le.PutUint64(b[48:], 1<<19) // f_ffree
-	le.PutUint64(b[64:], 255)   // f_namelen
-	le.PutUint64(b[72:], 4096)  // f_frsize
+	le.PutUint64(b[0:], st.Type)
+	le.PutUint64(b[8:], uint64(st.BlockSize))
+	le.PutUint64(b[16:], st.Blocks)
+	le.PutUint64(b[24:], st.BlocksFree)
+	le.PutUint64(b[32:], st.BlocksAvail)
+	le.PutUint64(b[40:], st.Files)
+	le.PutUint64(b[48:], st.FilesFree)
+	// f_fsid (56) stays zero, as Linux reports for most file systems.
+	le.PutUint64(b[64:], uint64(st.NameLen))
+	le.PutUint64(b[72:], uint64(st.BlockSize)) // f_frsize
 	return b
 }
 
-const tmpfsMagic = 0x01021994
+// fsMagic is statfs's f_type for each file-system type SOS mounts.
+var fsMagic = map[string]uint64{
+	"tmpfs": 0x01021994, "devtmpfs": 0x01021994, "proc": 0x9fa0, "nfs": 0x6969,
+	"vfat": 0x4d44, "hostfs": 0x794c7630, "binfs": 0x794c7630, "sockfs": 0x534f434b,
+	"pipefs": 0x50495045,
+}
+
+// statfsOf reports the file system d belongs to: what its FileSystem says,
+// or, for file systems without a size (procfs, devfs), an empty one.
+func statfsOf(d *vfs.Dentry) (vfs.StatFS, error) {
+	st := vfs.StatFS{BlockSize: 4096, NameLen: 255}
+	if fs := d.FileSystem(); fs != nil {
+		var err error
+		if st, err = fs.StatFS(); err != nil {
+			return vfs.StatFS{}, err
+		}
+	}
+	if st.Type == 0 {
+		st.Type = fsMagic[d.FSType()]
+	}
+	if st.Type == 0 {
+		st.Type = fsMagic["tmpfs"]
+	}
+	return st, nil
+}
 
 func sysStatfs(t *kernel.Task, a Args) (uint64, error) {
-	if _, err := statAt(t, abi.AT_FDCWD, a[0], 0); err != nil {
+	path, err := readPath(t, a[0])
+	if err != nil {
 		return 0, err
 	}
-	return 0, copyOut(t, a[1], encodeStatfs(tmpfsMagic))
+	d, err := t.Kernel().Namespace().Resolve(t, t.FS(), nil, path, vfs.FollowFinal)
+	if err != nil {
+		return 0, err
+	}
+	st, err := statfsOf(d)
+	if err != nil {
+		return 0, err
+	}
+	return 0, copyOut(t, a[1], encodeStatfs(st))
 }
 
 func sysFstatfs(t *kernel.Task, a Args) (uint64, error) {
@@ -1043,8 +1077,38 @@ func sysFstatfs(t *kernel.Task, a Args) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
+	d := f.Dentry()
 	f.DecRef()
-	return 0, copyOut(t, a[1], encodeStatfs(tmpfsMagic))
+	st, err := statfsOf(d)
+	if err != nil {
+		return 0, err
+	}
+	return 0, copyOut(t, a[1], encodeStatfs(st))
+}
+
+// sysSync writes back every mounted file system. Linux's sync(2) cannot
+// fail; errors stay with the files (and show at their fsync or close).
+func sysSync(t *kernel.Task, a Args) (uint64, error) {
+	t.Kernel().Namespace().Sync()
+	return 0, nil
+}
+
+func sysSyncfs(t *kernel.Task, a Args) (uint64, error) {
+	f, err := getFile(t, a.Int(0))
+	if err != nil {
+		return 0, err
+	}
+	d := f.Dentry()
+	f.DecRef()
+	if fs := d.FileSystem(); fs != nil {
+		if err := fs.Sync(); err != nil {
+			if errno, ok := err.(abi.Errno); ok {
+				return 0, errno
+			}
+			return 0, abi.EIO
+		}
+	}
+	return 0, nil
 }
 
 func sysFlock(t *kernel.Task, a Args) (uint64, error) {

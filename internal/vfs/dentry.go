@@ -166,6 +166,7 @@ type Mount struct {
 	source   string
 	readOnly bool
 	id       int
+	fs       FileSystem // nil if the file system gave none
 
 	// The namespace's mu guards the following fields.
 	parent *Mount  // nil for the namespace's root mount

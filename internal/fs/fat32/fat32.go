@@ -558,3 +558,19 @@ func (fs *FS) Stats() Stats {
 
 // CacheStats returns the block cache's counters.
 func (fs *FS) CacheStats() blk.Stats { return fs.c.Stats() }
+
+// StatFS reports the volume's size and free space (statfs(2)); with Sync,
+// it makes an FS the vfs.FileSystem of its mount.
+func (fs *FS) StatFS() (vfs.StatFS, error) {
+	s := fs.Stats()
+	return vfs.StatFS{
+		Type:        0x4d44, // MSDOS_SUPER_MAGIC
+		BlockSize:   int64(s.ClusterSize),
+		Blocks:      uint64(s.Clusters),
+		BlocksFree:  uint64(s.Free),
+		BlocksAvail: uint64(s.Free),
+		NameLen:     255,
+	}, nil
+}
+
+var _ vfs.FileSystem = (*FS)(nil)
