@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"sos/internal/boot"
+	"sos/internal/fs/fat32"
 	"sos/internal/fsbench"
 	"sos/internal/rvtool"
 	"sos/internal/userland"
@@ -304,11 +305,20 @@ func fsTargets(o *fsOptions) []fsTarget {
 	// external server (`-nfs HOST:/EXPORT`), added only when
 	// exec.LookPath("ganesha.nfsd") succeeds and the server is running.
 	//
-	// HOOK fat32 (-disk image): make an image in o.hostDir (mkfs.fat -F 32
-	// -C IMG 65536, or `sos mkfs`), attach it in configure
-	// (cfg.Disk = IMG), and measure in its mount point ("/disk"). The dd
-	// reference on the same host directory is the milestone's "dd on the
-	// image file with the same request size".
+	// FAT32 on a disk image in the host directory, through the block
+	// driver and its buffer cache. The dd reference writes and reads a
+	// file in the same host directory with the same request sizes: the
+	// milestone's "dd on the image file".
+	img := filepath.Join(o.hostDir, "fat32.img")
+	targets = append(targets, fsTarget{name: "fat32", dir: "/tmp/disk",
+		configure: func(cfg *boot.Config, _ int) error {
+			size := max(64<<20, 4*o.fileBytes)
+			if err := fat32.MkfsFile(img, size, fat32.MkfsOptions{Label: "BENCH"}); err != nil {
+				return err
+			}
+			cfg.Disks = append(cfg.Disks, boot.Disk{Image: img, At: "/tmp/disk"})
+			return nil
+		}})
 	return targets
 }
 

@@ -17,6 +17,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -31,6 +32,18 @@ import (
 )
 
 func main() {
+	// SOS_CPUPROFILE=FILE profiles the sos process itself (the kernel,
+	// the interpreter, the file systems) for go tool pprof.
+	if path := os.Getenv("SOS_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err == nil && pprof.StartCPUProfile(f) == nil {
+			code := sos(os.Args[1:], os.Stdout, os.Stderr)
+			pprof.StopCPUProfile()
+			f.Close()
+			os.Exit(code)
+		}
+		fmt.Fprintf(os.Stderr, "sos: SOS_CPUPROFILE: cannot profile to %s\n", path)
+	}
 	os.Exit(sos(os.Args[1:], os.Stdout, os.Stderr))
 }
 

@@ -2,11 +2,13 @@ package linux
 
 import (
 	"io"
+	"sync"
 	"time"
 
 	"sos/internal/abi"
 	"sos/internal/fs/pipe"
 	"sos/internal/kernel"
+	"sos/internal/riscv"
 	"sos/internal/vfs"
 	"sos/internal/waiter"
 )
@@ -142,6 +144,12 @@ func readFile(t *kernel.Task, f *vfs.File, va, n uint64, read func(b []byte) (in
 		return 0, abi.EBADF
 	}
 	n = min(n, maxRW)
+	if bounced(f, va, n) {
+		// A file that is not ready (EAGAIN) waits below.
+		if k, err := readBounced(t, va, n, read); err != abi.EAGAIN {
+			return k, err
+		}
+	}
 	for {
 		done, err := t.MM().Access(va, n, true, read)
 		if done > 0 {
@@ -165,6 +173,11 @@ func writeFile(t *kernel.Task, f *vfs.File, va, n uint64, write func(b []byte) (
 		return 0, abi.EBADF
 	}
 	n = min(n, maxRW)
+	if bounced(f, va, n) {
+		if k, err := writeBounced(t, va, n, write); err != abi.EAGAIN {
+			return k, err
+		}
+	}
 	var small []byte
 	if f.IsStream() && n <= pipeBuf {
 		small = make([]byte, n)
@@ -216,6 +229,84 @@ func writeFile(t *kernel.Task, f *vfs.File, va, n uint64, write func(b []byte) (
 			return 0, err
 		}
 	}
+}
+
+// bounceMax is the largest piece of a regular file's read or write that
+// goes through a kernel buffer in one call.
+const bounceMax = 1 << 20
+
+var bouncePool = sync.Pool{New: func() any { b := make([]byte, bounceMax); return &b }}
+
+// bounced says whether a read or write of n bytes at va on f goes
+// through a kernel buffer: for a regular file (anything with an offset)
+// whose range crosses a page. User memory is contiguous only page by
+// page, and file systems want large requests: FAT32's block cache loads
+// every block a page-sized piece covers only in part, NFS sends one
+// request per call. One copy through a buffer costs far less than either.
+func bounced(f *vfs.File, va, n uint64) bool {
+	return !f.IsStream() && va%riscv.PageSize+n > riscv.PageSize
+}
+
+// readBounced reads n bytes into user memory at va with read, through a
+// kernel buffer, piece by piece until read returns less than asked.
+func readBounced(t *kernel.Task, va, n uint64, read func(b []byte) (int, error)) (uint64, error) {
+	bp := bouncePool.Get().(*[]byte)
+	defer bouncePool.Put(bp)
+	total := uint64(0)
+	for total < n {
+		b := (*bp)[:min(n-total, bounceMax)]
+		k, err := read(b)
+		if k > 0 {
+			if cerr := copyOut(t, va+total, b[:k]); cerr != nil {
+				// The file's offset has moved past data the program
+				// did not get, as when Linux faults mid-copy.
+				if total > 0 {
+					return total, nil
+				}
+				return 0, cerr
+			}
+			total += uint64(k)
+		}
+		if err != nil {
+			if total > 0 {
+				return total, nil
+			}
+			return 0, err
+		}
+		if k < len(b) {
+			break
+		}
+	}
+	return total, nil
+}
+
+// writeBounced writes n bytes from user memory at va with write, through
+// a kernel buffer.
+func writeBounced(t *kernel.Task, va, n uint64, write func(b []byte) (int, error)) (uint64, error) {
+	bp := bouncePool.Get().(*[]byte)
+	defer bouncePool.Put(bp)
+	total := uint64(0)
+	for total < n {
+		b := (*bp)[:min(n-total, bounceMax)]
+		if err := copyIn(t, va+total, b); err != nil {
+			if total > 0 {
+				return total, nil
+			}
+			return 0, err
+		}
+		k, err := write(b)
+		total += uint64(max(k, 0))
+		if err != nil {
+			if total > 0 {
+				return total, nil
+			}
+			return 0, err
+		}
+		if k < len(b) {
+			break
+		}
+	}
+	return total, nil
 }
 
 func sysRead(t *kernel.Task, a Args) (uint64, error) {
