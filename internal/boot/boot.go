@@ -180,7 +180,11 @@ func New(cfg Config) (*System, error) {
 		if err != nil {
 			return nil, fmt.Errorf("boot: mounting %s: the host has no directory there: %v", mt.path, err)
 		}
-		if err := ns.Mount(init, at, mt.node, mt.fsType, vfs.Source(mt.fsType)); err != nil {
+		opts := []vfs.MountOption{vfs.Source(mt.fsType)}
+		if fs := tmpfs.FileSystem(mt.node); fs != nil {
+			opts = append(opts, vfs.WithFileSystem(fs))
+		}
+		if err := ns.Mount(init, at, mt.node, mt.fsType, opts...); err != nil {
 			return nil, fmt.Errorf("boot: mounting %s: %v", mt.path, err)
 		}
 		s.mounts = append(s.mounts, mt.path+" ("+mt.fsType+")")

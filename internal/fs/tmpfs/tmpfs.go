@@ -259,3 +259,27 @@ func (s *special) SetAttr(_ vfs.Context, a vfs.SetAttr) error {
 	s.setAttr(a)
 	return nil
 }
+
+// FileSystem returns the vfs.FileSystem of the tmpfs whose root New
+// returned (nil for any other node), for statfs(2) on its mount.
+func FileSystem(root vfs.Node) vfs.FileSystem {
+	if d, ok := root.(*dir); ok {
+		return d.fs
+	}
+	return nil
+}
+
+// Sync has nothing to do: a tmpfs lives in memory.
+func (fs *fsys) Sync() error { return nil }
+
+// StatFS reports the size limit (or, without one, the space used) and
+// what is free of it.
+func (fs *fsys) StatFS() (vfs.StatFS, error) {
+	used := uint64(fs.used.Load()) / pageSize
+	total := uint64(fs.limit) / pageSize
+	if fs.limit <= 0 {
+		total = used
+	}
+	free := total - min(used, total)
+	return vfs.StatFS{Type: 0x01021994, BlockSize: pageSize, Blocks: total, BlocksFree: free, BlocksAvail: free, NameLen: 255}, nil
+}
