@@ -71,6 +71,8 @@ type Client struct {
 	dial   func() (net.Conn, error) // nil: no reconnection
 	xid    atomic.Uint32
 
+	calls, retrans atomic.Uint64 // for Stats
+
 	wmu    sync.Mutex // serialises writes on a stream
 	dialMu sync.Mutex // one reconnection at a time
 
@@ -112,6 +114,17 @@ func newClient(conn net.Conn, stream bool, cfg Config) *Client {
 	c.xid.Store(binary.BigEndian.Uint32(b[:]))
 	go c.readLoop(conn, 1)
 	return c
+}
+
+// Stats are counts of a client's calls and of the messages it sent again.
+type Stats struct {
+	Calls   uint64 // calls made (each counted once, however often sent)
+	Retrans uint64 // calls sent again after a timeout or a new connection
+}
+
+// Stats returns the client's counters so far.
+func (c *Client) Stats() Stats {
+	return Stats{Calls: c.calls.Load(), Retrans: c.retrans.Load()}
 }
 
 // Close closes the connection; outstanding calls fail with ErrClosed.
@@ -280,6 +293,7 @@ func (c *Client) Call(ctx context.Context, prog, vers, proc uint32, args []byte)
 		return nil, fmt.Errorf("rpc: %d-byte call too big for a datagram", len(msg))
 	}
 
+	c.calls.Add(1)
 	ch := make(chan []byte, 1)
 	c.mu.Lock()
 	if c.err != nil {
@@ -322,6 +336,7 @@ func (c *Client) Call(ctx context.Context, prog, vers, proc uint32, args []byte)
 			return parseReply(reply)
 		case <-retrans.C:
 			if !c.stream {
+				c.retrans.Add(1)
 				c.send(msg)
 			} else {
 				// A stream does not lose messages: resend only if the
@@ -330,6 +345,7 @@ func (c *Client) Call(ctx context.Context, prog, vers, proc uint32, args []byte)
 				lost := !sent || c.conn == nil || c.gen != sentGen
 				c.mu.Unlock()
 				if lost {
+					c.retrans.Add(1)
 					if g, err := c.send(msg); err == nil {
 						sentGen, sent = g, true
 					} else {

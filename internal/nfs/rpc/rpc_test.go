@@ -166,6 +166,9 @@ func TestLossyUDP(t *testing.T) {
 	if l.n.Load() <= 100 {
 		t.Fatalf("server sent %d replies for 100 calls: no retransmission happened", l.n.Load())
 	}
+	if st := c.Stats(); st.Calls != 100 || st.Retrans == 0 {
+		t.Fatalf("Stats = %+v, want 100 calls and some retransmissions", st)
+	}
 }
 
 func TestDeadServer(t *testing.T) {
