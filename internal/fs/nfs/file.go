@@ -1,0 +1,501 @@
+package nfs
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"sos/internal/abi"
+	"sos/internal/nfs/nfs3"
+	"sos/internal/vfs"
+	"sos/internal/waiter"
+)
+
+// file is a remote regular file.
+//
+// Reads smaller than two transfers go through a per-file cache of
+// transfer-size blocks (with read-ahead when they are sequential); larger
+// ones go straight from the wire into the caller's buffer. Writes are sent
+// at once (UNSTABLE, up to Window at a time) and kept until a COMMIT
+// confirms the server's write verifier, so that a server that rebooted in
+// between gets them again.
+type file struct {
+	inode
+
+	// dmu guards the following fields.
+	dmu        sync.Mutex
+	blocks     map[int64][]byte // cached data by block (rsize) index; a short block ends at EOF
+	cacheBytes int
+	gen        uint64 // counts invalidations, so a read racing one does not cache old data
+	lastEnd    int64  // where the last cached read ended: read-ahead if the next starts there
+	unstable   []extent
+	unstBytes  int
+	verf       [8]byte // the write verifier of the unstable writes
+	haveVerf   bool
+	verfBad    bool // the verifier changed between writes: resend before trusting a COMMIT
+
+	commitMu sync.Mutex // one COMMIT at a time
+	appendMu sync.Mutex // O_APPEND writers through this client, one at a time
+}
+
+// extent is data written UNSTABLE and not yet committed.
+type extent struct {
+	off  int64
+	data []byte
+}
+
+// maxUnstable is how much written data a file keeps for resending before
+// it commits: it bounds the client's memory, and the loss a crash of the
+// server could cause.
+const maxUnstable = 32 << 20
+
+// readAhead is about how far ahead sequential small reads fetch.
+const readAhead = 1 << 20
+
+var (
+	_ vfs.Opener    = (*file)(nil)
+	_ vfs.Setattrer = (*file)(nil)
+)
+
+func (f *file) Attr() (vfs.Attr, error) { return f.attrOf(f) }
+
+func (f *file) SetAttr(_ vfs.Context, a vfs.SetAttr) error {
+	if a.Size != nil {
+		// Uncommitted writes past the new end must not come back if the
+		// server asks for them again.
+		if err := f.commit(); err != nil {
+			return err
+		}
+		defer f.dropCache()
+	}
+	return setattr(f, a)
+}
+
+// dropCache forgets the cached data.
+func (f *file) dropCache() {
+	f.dmu.Lock()
+	f.blocks = nil
+	f.cacheBytes = 0
+	f.gen++
+	f.dmu.Unlock()
+}
+
+func (f *file) Open(_ vfs.Context, flags int) (vfs.FileOps, error) {
+	// Close-to-open consistency: what another client wrote and closed is
+	// seen by an open that follows (a changed mtime or size drops the
+	// cached data).
+	if _, err := getattr(f, true); err != nil {
+		return nil, err
+	}
+	if flags&abi.O_ACCMODE != abi.O_RDONLY {
+		var r nfs3.AccessRes
+		want := uint32(nfs3.AccessModify | nfs3.AccessExtend)
+		if err := f.fs.call(nfs3.ProcAccess, &nfs3.AccessArgs{FH: f.fh, Access: want}, &r); err != nil {
+			return nil, err
+		}
+		if r.Status != nfs3.StatusOK {
+			return nil, f.fs.status(f, r.Status)
+		}
+		if r.Access&nfs3.AccessModify == 0 {
+			return nil, abi.EACCES
+		}
+	}
+	return &fileOps{f: f}, nil
+}
+
+// readAt reads into buf at off until buf is full or the file ends,
+// sending READs again after short replies. It returns the bytes read.
+func (f *file) readAt(buf []byte, off int64) (int, error) {
+	done := 0
+	for done < len(buf) {
+		var r nfs3.ReadRes
+		want := len(buf) - done
+		if err := f.fs.call(nfs3.ProcRead, &nfs3.ReadArgs{FH: f.fh, Offset: uint64(off) + uint64(done), Count: uint32(want)}, &r); err != nil {
+			return done, err
+		}
+		if r.Status != nfs3.StatusOK {
+			return done, f.fs.status(f, r.Status)
+		}
+		if len(r.Data) > want || int(r.Count) != len(r.Data) {
+			return done, abi.EIO // more than asked for: a broken server
+		}
+		copy(buf[done:], r.Data)
+		done += len(r.Data)
+		f.fs.bytesRead.Add(uint64(len(r.Data)))
+		if r.Attr != nil {
+			setAttr(f, r.Attr, false)
+		}
+		if r.EOF || len(r.Data) == 0 {
+			break
+		}
+	}
+	return done, nil
+}
+
+// parallel runs fn(i) for i in [0, n) with at most the mount's Window
+// running at once, and returns their errors.
+func (fs *FS) parallel(n int, fn func(i int) error) []error {
+	errs := make([]error, n)
+	if n == 1 {
+		errs[0] = fn(0)
+		return errs
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(n, fs.opts.Window) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				errs[i] = fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+	return errs
+}
+
+// read reads into dst from off.
+func (f *file) read(dst []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, abi.EINVAL
+	}
+	if len(dst) == 0 {
+		return 0, nil
+	}
+	rs := f.fs.rsize
+	if len(dst) >= 2*rs {
+		return f.readDirect(dst, off)
+	}
+	return f.readCached(dst, off)
+}
+
+// readDirect reads a large range in transfer-size pieces, Window at a
+// time, each straight into its part of dst.
+func (f *file) readDirect(dst []byte, off int64) (int, error) {
+	rs := f.fs.rsize
+	n := (len(dst) + rs - 1) / rs
+	got := make([]int, n)
+	errs := f.fs.parallel(n, func(i int) error {
+		lo := i * rs
+		hi := min(lo+rs, len(dst))
+		var err error
+		got[i], err = f.readAt(dst[lo:hi], off+int64(lo))
+		return err
+	})
+	total := 0
+	for i := range n {
+		total += got[i]
+		if errs[i] != nil {
+			if total == 0 {
+				return 0, errs[i]
+			}
+			break
+		}
+		if got[i] < min(rs, len(dst)-i*rs) {
+			break // the end of the file
+		}
+	}
+	return total, nil
+}
+
+// readCached serves a small read from the block cache, fetching the
+// missing blocks (and, when reads are sequential, the ones after them) in
+// parallel.
+func (f *file) readCached(dst []byte, off int64) (int, error) {
+	rs := int64(f.fs.rsize)
+	first, last := off/rs, (off+int64(len(dst))-1)/rs
+	attr, _ := f.cached()
+	ra := max(1, min(int64(f.fs.opts.Window), readAhead/rs))
+
+	f.dmu.Lock()
+	gen := f.gen
+	var need []int64
+	for b := first; b <= last; b++ {
+		if _, ok := f.blocks[b]; !ok {
+			need = append(need, b)
+		}
+	}
+	if off == f.lastEnd && len(need) > 0 {
+		// Sequential: fetch ahead, up to the end of the file as cached.
+		for b := last + 1; b <= last+ra && b*rs < int64(attr.Size); b++ {
+			if _, ok := f.blocks[b]; !ok {
+				need = append(need, b)
+			}
+		}
+	}
+	f.dmu.Unlock()
+
+	fetched := make([][]byte, len(need))
+	errs := f.fs.parallel(len(need), func(i int) error {
+		buf := make([]byte, rs)
+		n, err := f.readAt(buf, need[i]*rs)
+		if err != nil {
+			return err
+		}
+		fetched[i] = buf[:n]
+		return nil
+	})
+
+	f.dmu.Lock()
+	defer f.dmu.Unlock()
+	mine := map[int64][]byte{}
+	for i, b := range need {
+		if errs[i] != nil {
+			if b <= last {
+				f.lastEnd = -1
+				return 0, errs[i]
+			}
+			continue
+		}
+		mine[b] = fetched[i]
+	}
+	if f.gen == gen {
+		limit := int(4 * ra * rs)
+		for b, data := range mine {
+			if f.blocks == nil {
+				f.blocks = map[int64][]byte{}
+			}
+			if f.cacheBytes+len(data) > limit {
+				for ob, od := range f.blocks {
+					if ob < first || f.cacheBytes+len(data) > limit {
+						delete(f.blocks, ob)
+						f.cacheBytes -= len(od)
+					}
+				}
+			}
+			if old, ok := f.blocks[b]; ok {
+				f.cacheBytes -= len(old)
+			}
+			f.blocks[b] = data
+			f.cacheBytes += len(data)
+		}
+	}
+	n := 0
+	for n < len(dst) {
+		pos := off + int64(n)
+		b := pos / rs
+		blk, ok := mine[b]
+		if !ok {
+			blk = f.blocks[b]
+		}
+		bo := int(pos - b*rs)
+		if bo >= len(blk) {
+			break // the end of the file
+		}
+		n += copy(dst[n:], blk[bo:])
+	}
+	f.lastEnd = off + int64(n)
+	return n, nil
+}
+
+// writeAt writes data at off with the given stability, sending again what
+// a short reply did not take. It returns the verifier and the attributes
+// after the last reply (nil if none).
+func (f *file) writeAt(data []byte, off int64, stable uint32) (verf [8]byte, after *nfs3.Fattr, err error) {
+	done := 0
+	for done < len(data) {
+		var r nfs3.WriteRes
+		a := nfs3.WriteArgs{FH: f.fh, Offset: uint64(off) + uint64(done), Stable: stable, Data: data[done:]}
+		if err := f.fs.call(nfs3.ProcWrite, &a, &r); err != nil {
+			return verf, after, err
+		}
+		if r.Wcc.After != nil {
+			after = r.Wcc.After
+		}
+		if r.Status != nfs3.StatusOK {
+			return verf, after, f.fs.status(f, r.Status)
+		}
+		if r.Count == 0 || int(r.Count) > len(data)-done {
+			return verf, after, abi.EIO
+		}
+		done += int(r.Count)
+		f.fs.bytesWritten.Add(uint64(r.Count))
+		verf = r.Verf
+		if stable == nfs3.Unstable && r.Committed == nfs3.Unstable {
+			f.noteVerf(r.Verf)
+		}
+	}
+	return verf, after, nil
+}
+
+// noteVerf records the verifier of an unstable write.
+func (f *file) noteVerf(v [8]byte) {
+	f.dmu.Lock()
+	if !f.haveVerf {
+		f.verf, f.haveVerf = v, true
+	} else if f.verf != v {
+		f.verfBad = true
+		f.verf = v
+	}
+	f.dmu.Unlock()
+}
+
+// write writes src at off in transfer-size pieces, Window at a time.
+func (f *file) write(src []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, abi.EINVAL
+	}
+	if len(src) == 0 {
+		return 0, nil
+	}
+	if uint64(off)+uint64(len(src)) > f.fs.maxFS && f.fs.maxFS > 0 {
+		return 0, abi.EFBIG
+	}
+	ws := f.fs.wsize
+	n := (len(src) + ws - 1) / ws
+	afters := make([]*nfs3.Fattr, n)
+	errs := f.fs.parallel(n, func(i int) error {
+		lo := i * ws
+		hi := min(lo+ws, len(src))
+		var err error
+		_, afters[i], err = f.writeAt(src[lo:hi], off+int64(lo), nfs3.Unstable)
+		return err
+	})
+	done := 0
+	var firstErr error
+	for i := range n {
+		if errs[i] != nil {
+			firstErr = errs[i]
+			break
+		}
+		done = min((i+1)*ws, len(src))
+	}
+
+	// The cached blocks the write touched are gone, and so is a short
+	// (end-of-file) block, which is no longer the end.
+	rs := int64(f.fs.rsize)
+	f.dmu.Lock()
+	f.gen++
+	for b, data := range f.blocks {
+		if (b >= off/rs && b <= (off+int64(len(src))-1)/rs) || int64(len(data)) < rs {
+			delete(f.blocks, b)
+			f.cacheBytes -= len(data)
+		}
+	}
+	if done > 0 {
+		f.unstable = append(f.unstable, extent{off, append([]byte(nil), src[:done]...)})
+		f.unstBytes += done
+	}
+	full := f.unstBytes > maxUnstable
+	f.dmu.Unlock()
+
+	// The latest attributes the server sent are those with the largest
+	// size and mtime.
+	var best *nfs3.Fattr
+	for _, a := range afters {
+		if a != nil && (best == nil || a.Size > best.Size || a.Size == best.Size &&
+			(a.Mtime.Sec > best.Mtime.Sec || a.Mtime.Sec == best.Mtime.Sec && a.Mtime.Nsec > best.Mtime.Nsec)) {
+			best = a
+		}
+	}
+	if best != nil {
+		setAttr(f, best, true)
+	} else {
+		f.invalidate()
+	}
+	if full && firstErr == nil {
+		firstErr = f.commit()
+	}
+	if done == 0 {
+		return 0, firstErr
+	}
+	return done, nil
+}
+
+// commit makes the unstable writes stable: COMMIT, and if the server's
+// verifier is not the one the writes got (it restarted), the data again
+// with FILE_SYNC.
+func (f *file) commit() error {
+	f.commitMu.Lock()
+	defer f.commitMu.Unlock()
+	f.dmu.Lock()
+	exts, verf, bad := f.unstable, f.verf, f.verfBad
+	f.dmu.Unlock()
+	if len(exts) == 0 {
+		return nil
+	}
+	ok := false
+	if !bad {
+		var r nfs3.CommitRes
+		if err := f.fs.call(nfs3.ProcCommit, &nfs3.CommitArgs{FH: f.fh}, &r); err != nil {
+			return err
+		}
+		if r.Status != nfs3.StatusOK {
+			return f.fs.status(f, r.Status)
+		}
+		if r.Wcc.After != nil {
+			setAttr(f, r.Wcc.After, true)
+		}
+		ok = r.Verf == verf
+	}
+	if !ok {
+		for _, e := range exts {
+			if _, _, err := f.writeAt(e.data, e.off, nfs3.FileSync); err != nil {
+				return err
+			}
+		}
+	}
+	f.dmu.Lock()
+	f.unstable = append([]extent(nil), f.unstable[len(exts):]...)
+	f.unstBytes = 0
+	for _, e := range f.unstable {
+		f.unstBytes += len(e.data)
+	}
+	if len(f.unstable) == 0 {
+		f.haveVerf, f.verfBad = false, false
+	}
+	f.dmu.Unlock()
+	return nil
+}
+
+// fileOps is an open regular file.
+type fileOps struct {
+	waiter.AlwaysReady
+	f        *file
+	released atomic.Bool
+}
+
+var (
+	_ vfs.FileOps  = (*fileOps)(nil)
+	_ vfs.Appender = (*fileOps)(nil)
+	_ vfs.Syncer   = (*fileOps)(nil)
+)
+
+func (o *fileOps) Read(_ vfs.Context, dst []byte, off int64) (int, error) {
+	return o.f.read(dst, off)
+}
+
+func (o *fileOps) Write(_ vfs.Context, src []byte, off int64) (int, error) {
+	return o.f.write(src, off)
+}
+
+// Append writes at the end of the file as the server sees it, atomically
+// with respect to other appenders through this mount (NFSv3 has no
+// atomic append between clients).
+func (o *fileOps) Append(_ vfs.Context, src []byte) (int, int64, error) {
+	o.f.appendMu.Lock()
+	defer o.f.appendMu.Unlock()
+	a, err := getattr(o.f, true)
+	if err != nil {
+		return 0, 0, err
+	}
+	off := int64(a.Size)
+	n, err := o.f.write(src, off)
+	return n, off + int64(n), err
+}
+
+// Sync commits the file's writes (fsync).
+func (o *fileOps) Sync() error { return o.f.commit() }
+
+// Release commits what was written, so that a file written and closed is
+// on the server's stable storage when close returns.
+func (o *fileOps) Release() {
+	if o.released.Swap(true) {
+		return
+	}
+	o.f.commit()
+}
