@@ -259,9 +259,11 @@ func (f *file) readCached(dst []byte, off int64) (int, error) {
 			if f.blocks == nil {
 				f.blocks = map[int64][]byte{}
 			}
-			if f.cacheBytes+len(data) > limit {
+			// Over the limit, drop the blocks behind this read first,
+			// then any others.
+			for pass := 0; pass < 2 && f.cacheBytes+len(data) > limit; pass++ {
 				for ob, od := range f.blocks {
-					if ob < first || f.cacheBytes+len(data) > limit {
+					if (pass == 1 || ob < first) && f.cacheBytes+len(data) > limit {
 						delete(f.blocks, ob)
 						f.cacheBytes -= len(od)
 					}

@@ -162,6 +162,15 @@ EXPORT { Export_Id=1; Path=%s; Pseudo=/export; Access_Type=RW; Squash=No_Root_Sq
 	return g, stop, nil
 }
 
+// fill names g in opts. Ports are given, not asked of the portmapper:
+// rpcbind is shared by everything on the machine, and another ganesha
+// started meanwhile (another test binary) registers its own ports there.
+func (g *ganesha) fill(opts *Options) {
+	opts.Server = fmt.Sprintf("127.0.0.1:%d", g.nfsPort)
+	opts.MountPort = g.mntPort
+	opts.Export = g.dir
+}
+
 type portPicker struct{ err error }
 
 func (p *portPicker) free() int {
@@ -202,8 +211,7 @@ func mountGanesha(t testing.TB, transport string, opts Options) (*FS, *vfs.Names
 	}
 	os.Chmod(host, 0o777)
 	t.Cleanup(func() { os.RemoveAll(host) })
-	opts.Server = "127.0.0.1" // through the portmapper
-	opts.Export = g.dir
+	g.fill(&opts)
 	opts.Transport = transport
 	if opts.Timeout == 0 {
 		opts.Timeout = 500 * time.Millisecond
@@ -492,7 +500,9 @@ func TestGaneshaSemantics(t *testing.T) {
 				t.Errorf("user opening a 0444 file to write: %v, want EACCES", err)
 			}
 			g := startGanesha(t)
-			ufs, err := Mount(context.Background(), Options{Server: "127.0.0.1", Export: g.dir, Transport: tr, UID: 1000, GID: 1000})
+			uopts := Options{Transport: tr, UID: 1000, GID: 1000}
+			g.fill(&uopts)
+			ufs, err := Mount(context.Background(), uopts)
 			if err != nil {
 				t.Fatal(err)
 			}
