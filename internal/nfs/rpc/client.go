@@ -91,7 +91,14 @@ func Dial(network, addr string, cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, isUDP := conn.(*net.UDPConn)
+	uc, isUDP := conn.(*net.UDPConn)
+	if isUDP {
+		// Many replies in flight at once (NFS READs of 32 KiB) overflow
+		// the default receive buffer, and each datagram dropped there
+		// costs a retransmission timeout. The kernel caps this at
+		// net.core.rmem_max.
+		uc.SetReadBuffer(4 << 20)
+	}
 	c := newClient(conn, !isUDP, cfg)
 	if !isUDP {
 		c.dial = dial
