@@ -22,16 +22,14 @@ type file struct {
 	inode
 
 	// dmu guards the following fields.
-	dmu        sync.Mutex
-	blocks     map[int64][]byte // cached data by block (rsize) index; a short block ends at EOF
-	cacheBytes int
-	gen        uint64 // counts invalidations, so a read racing one does not cache old data
-	lastEnd    int64  // where the last cached read ended: read-ahead if the next starts there
-	unstable   []extent
-	unstBytes  int
-	verf       [8]byte // the write verifier of the unstable writes
-	haveVerf   bool
-	verfBad    bool // the verifier changed between writes: resend before trusting a COMMIT
+	dmu       sync.Mutex
+	blocks    map[int64]*block // cached data by block (rsize) index
+	lastEnd   int64            // where the last cached read ended: read-ahead if the next starts there
+	unstable  []extent
+	unstBytes int
+	verf      [8]byte // the write verifier of the unstable writes
+	haveVerf  bool
+	verfBad   bool // the verifier changed between writes: resend before trusting a COMMIT
 
 	commitMu sync.Mutex // one COMMIT at a time
 	appendMu sync.Mutex // O_APPEND writers through this client, one at a time
@@ -48,8 +46,26 @@ type extent struct {
 // server could cause.
 const maxUnstable = 32 << 20
 
-// readAhead is about how far ahead sequential small reads fetch.
-const readAhead = 1 << 20
+// readAhead is about how far ahead sequential reads fetch (at most
+// Window blocks).
+const readAhead = 8 << 20
+
+// block is one transfer-size block of a file's data, being fetched until
+// ready is closed. A short block ends at the end of the file.
+type block struct {
+	ready chan struct{}
+	data  []byte
+	err   error
+}
+
+func (b *block) isReady() bool {
+	select {
+	case <-b.ready:
+		return true
+	default:
+		return false
+	}
+}
 
 var (
 	_ vfs.Opener    = (*file)(nil)
@@ -74,8 +90,6 @@ func (f *file) SetAttr(_ vfs.Context, a vfs.SetAttr) error {
 func (f *file) dropCache() {
 	f.dmu.Lock()
 	f.blocks = nil
-	f.cacheBytes = 0
-	f.gen++
 	f.dmu.Unlock()
 }
 
@@ -202,9 +216,10 @@ func (f *file) readDirect(dst []byte, off int64) (int, error) {
 	return total, nil
 }
 
-// readCached serves a small read from the block cache, fetching the
-// missing blocks (and, when reads are sequential, the ones after them) in
-// parallel.
+// readCached serves a read smaller than two transfers from the block
+// cache. It fetches the blocks it lacks and, when reads are sequential,
+// starts fetching the next ones in the background (read-ahead), so that
+// later reads find them ready or on the way.
 func (f *file) readCached(dst []byte, off int64) (int, error) {
 	rs := int64(f.fs.rsize)
 	first, last := off/rs, (off+int64(len(dst))-1)/rs
@@ -212,85 +227,82 @@ func (f *file) readCached(dst []byte, off int64) (int, error) {
 	ra := max(1, min(int64(f.fs.opts.Window), readAhead/rs))
 
 	f.dmu.Lock()
-	gen := f.gen
-	var need []int64
+	if f.blocks == nil {
+		f.blocks = map[int64]*block{}
+	}
+	var fetch []int64
+	need := make([]*block, 0, last-first+1)
+	get := func(b int64) *block {
+		blk := f.blocks[b]
+		if blk == nil {
+			blk = &block{ready: make(chan struct{})}
+			f.blocks[b] = blk
+			fetch = append(fetch, b)
+		}
+		return blk
+	}
 	for b := first; b <= last; b++ {
-		if _, ok := f.blocks[b]; !ok {
-			need = append(need, b)
+		need = append(need, get(b))
+	}
+	if off == f.lastEnd {
+		for b := last + 1; b <= last+ra && b*rs < int64(attr.Size); b++ {
+			get(b)
 		}
 	}
-	if off == f.lastEnd && len(need) > 0 {
-		// Sequential: fetch ahead, up to the end of the file as cached.
-		for b := last + 1; b <= last+ra && b*rs < int64(attr.Size); b++ {
-			if _, ok := f.blocks[b]; !ok {
-				need = append(need, b)
+	// Keep about two read-aheads' worth: first what lies behind this
+	// read, then what lies beyond the read-ahead.
+	limit := int(2*ra + last - first + 1)
+	for pass := 0; pass < 2 && len(f.blocks) > limit; pass++ {
+		for b := range f.blocks {
+			if len(f.blocks) > limit && (pass == 0 && b < first || pass == 1 && b > last+ra) {
+				delete(f.blocks, b)
 			}
 		}
+	}
+	blocks := make([]*block, len(fetch))
+	for i, b := range fetch {
+		blocks[i] = f.blocks[b]
 	}
 	f.dmu.Unlock()
 
-	fetched := make([][]byte, len(need))
-	errs := f.fs.parallel(len(need), func(i int) error {
-		buf := make([]byte, rs)
-		n, err := f.readAt(buf, need[i]*rs)
-		if err != nil {
-			return err
-		}
-		fetched[i] = buf[:n]
-		return nil
-	})
+	for i, b := range fetch {
+		go func(blk *block, b int64) {
+			buf := make([]byte, rs)
+			n, err := f.readAt(buf, b*rs)
+			blk.data, blk.err = buf[:n], err
+			close(blk.ready)
+		}(blocks[i], b)
+	}
 
-	f.dmu.Lock()
-	defer f.dmu.Unlock()
-	mine := map[int64][]byte{}
-	for i, b := range need {
-		if errs[i] != nil {
-			if b <= last {
-				f.lastEnd = -1
-				return 0, errs[i]
-			}
-			continue
-		}
-		mine[b] = fetched[i]
-	}
-	if f.gen == gen {
-		limit := int(4 * ra * rs)
-		for b, data := range mine {
-			if f.blocks == nil {
-				f.blocks = map[int64][]byte{}
-			}
-			// Over the limit, drop the blocks behind this read first,
-			// then any others.
-			for pass := 0; pass < 2 && f.cacheBytes+len(data) > limit; pass++ {
-				for ob, od := range f.blocks {
-					if (pass == 1 || ob < first) && f.cacheBytes+len(data) > limit {
-						delete(f.blocks, ob)
-						f.cacheBytes -= len(od)
-					}
-				}
-			}
-			if old, ok := f.blocks[b]; ok {
-				f.cacheBytes -= len(old)
-			}
-			f.blocks[b] = data
-			f.cacheBytes += len(data)
-		}
-	}
 	n := 0
-	for n < len(dst) {
-		pos := off + int64(n)
-		b := pos / rs
-		blk, ok := mine[b]
-		if !ok {
-			blk = f.blocks[b]
+	var err error
+	for i, blk := range need {
+		<-blk.ready
+		if blk.err != nil {
+			err = blk.err
+			f.dmu.Lock()
+			if f.blocks[first+int64(i)] == blk {
+				delete(f.blocks, first+int64(i)) // try again next time
+			}
+			f.dmu.Unlock()
+			break
 		}
-		bo := int(pos - b*rs)
-		if bo >= len(blk) {
+		pos := off + int64(n)
+		bo := int(pos - (first+int64(i))*rs)
+		if bo >= len(blk.data) {
 			break // the end of the file
 		}
-		n += copy(dst[n:], blk[bo:])
+		n += copy(dst[n:], blk.data[bo:])
+		if len(blk.data) < int(rs) {
+			break
+		}
 	}
+	f.dmu.Lock()
 	f.lastEnd = off + int64(n)
+	f.dmu.Unlock()
+	if n == 0 && err != nil {
+		return 0, err
+	}
 	return n, nil
 }
 
@@ -371,11 +383,9 @@ func (f *file) write(src []byte, off int64) (int, error) {
 	// (end-of-file) block, which is no longer the end.
 	rs := int64(f.fs.rsize)
 	f.dmu.Lock()
-	f.gen++
-	for b, data := range f.blocks {
-		if (b >= off/rs && b <= (off+int64(len(src))-1)/rs) || int64(len(data)) < rs {
+	for b, blk := range f.blocks {
+		if (b >= off/rs && b <= (off+int64(len(src))-1)/rs) || !blk.isReady() || int64(len(blk.data)) < rs {
 			delete(f.blocks, b)
-			f.cacheBytes -= len(data)
 		}
 	}
 	if done > 0 {
