@@ -39,6 +39,14 @@ type Config struct {
 	Cred, Verf OpaqueAuth
 	// MaxRecord bounds replies read from a stream. Default DefaultMaxRecord.
 	MaxRecord int
+	// Adaptive makes a UDP client's first retransmission timeout follow
+	// the round-trip times it measures (srtt + 4·rttvar, as TCP computes
+	// it, from calls answered without retransmission), between
+	// MinAdaptive and Timeout, so that a lost datagram costs a few
+	// round trips rather than a fixed second.
+	Adaptive bool
+	// MinAdaptive is the least adaptive timeout. Default 10ms.
+	MinAdaptive time.Duration
 }
 
 func (c *Config) fill() {
@@ -57,6 +65,9 @@ func (c *Config) fill() {
 	if c.MaxRecord <= 0 {
 		c.MaxRecord = DefaultMaxRecord
 	}
+	if c.MinAdaptive <= 0 {
+		c.MinAdaptive = 10 * time.Millisecond
+	}
 }
 
 // Client issues calls over one UDP socket or TCP connection. Any number
@@ -72,6 +83,9 @@ type Client struct {
 	xid    atomic.Uint32
 
 	calls, retrans atomic.Uint64 // for Stats
+
+	rttMu        sync.Mutex // guards srtt and rttvar (0: no sample yet)
+	srtt, rttvar time.Duration
 
 	wmu    sync.Mutex // serialises writes on a stream
 	dialMu sync.Mutex // one reconnection at a time
@@ -132,6 +146,36 @@ type Stats struct {
 // Stats returns the client's counters so far.
 func (c *Client) Stats() Stats {
 	return Stats{Calls: c.calls.Load(), Retrans: c.retrans.Load()}
+}
+
+// firstTimeout is the retransmission timeout a new call starts with.
+func (c *Client) firstTimeout() time.Duration {
+	if c.stream || !c.cfg.Adaptive {
+		return c.cfg.Timeout
+	}
+	c.rttMu.Lock()
+	defer c.rttMu.Unlock()
+	if c.srtt == 0 {
+		return c.cfg.Timeout
+	}
+	return min(max(c.srtt+4*c.rttvar, c.cfg.MinAdaptive), c.cfg.Timeout)
+}
+
+// sampleRTT feeds a round trip measured on a call sent once (Karn's
+// rule) to the estimator (RFC 6298).
+func (c *Client) sampleRTT(rtt time.Duration) {
+	c.rttMu.Lock()
+	defer c.rttMu.Unlock()
+	if c.srtt == 0 {
+		c.srtt, c.rttvar = rtt, rtt/2
+		return
+	}
+	d := c.srtt - rtt
+	if d < 0 {
+		d = -d
+	}
+	c.rttvar = (3*c.rttvar + d) / 4
+	c.srtt = (7*c.srtt + rtt) / 8
 }
 
 // Close closes the connection; outstanding calls fail with ErrClosed.
@@ -326,9 +370,10 @@ func (c *Client) Call(ctx context.Context, prog, vers, proc uint32, args []byte)
 		return nil, err
 	}
 	sent := err == nil
+	sentAt, resent := time.Now(), false
 	total := time.NewTimer(c.cfg.Total)
 	defer total.Stop()
-	rto := c.cfg.Timeout
+	rto := c.firstTimeout()
 	retrans := time.NewTimer(rto)
 	defer retrans.Stop()
 	for {
@@ -340,8 +385,12 @@ func (c *Client) Call(ctx context.Context, prog, vers, proc uint32, args []byte)
 				c.mu.Unlock()
 				return nil, err
 			}
+			if !resent && !c.stream && c.cfg.Adaptive {
+				c.sampleRTT(time.Since(sentAt))
+			}
 			return parseReply(reply)
 		case <-retrans.C:
+			resent = true
 			if !c.stream {
 				c.retrans.Add(1)
 				c.send(msg)
