@@ -87,7 +87,7 @@ type FS struct {
 	maxFS  uint64
 	dev    uint64
 	acTime time.Duration
-	slots  chan struct{} // Window tokens: calls in flight on the mount
+	win    window // calls in flight on the mount
 
 	ctx    context.Context // canceled by Unmount
 	cancel context.CancelFunc
@@ -200,14 +200,18 @@ func Mount(ctx context.Context, opts Options) (*FS, error) {
 	}
 	rootFH := append(nfs3.FH(nil), mr.FH...)
 
-	cfg := rpc.Config{Timeout: opts.Timeout, MaxTimeout: 60 * time.Second, Total: total, Cred: cred}
+	// Over UDP the first retransmission timeout adapts to the measured
+	// round trips (at most Timeout), as Linux's does: a server that drops
+	// datagrams under load then costs a few round trips, not a second.
+	cfg := rpc.Config{Timeout: opts.Timeout, MaxTimeout: 60 * time.Second, Total: total, Cred: cred, Adaptive: true}
 	clnt, err := rpc.Dial(opts.Transport, net.JoinHostPort(host, strconv.Itoa(port)), cfg)
 	if err != nil {
 		mclnt.Close()
 		return nil, fmt.Errorf("nfs: %w", err)
 	}
 	fs := &FS{opts: opts, clnt: clnt, mclnt: mclnt, dev: opts.Dev, acTime: opts.AttrCacheTimeout,
-		slots: make(chan struct{}, opts.Window), nodes: map[string]node{}}
+		nodes: map[string]node{}}
+	fs.win.init(opts.Window)
 	fs.ctx, fs.cancel = context.WithCancel(context.Background())
 	if fs.dev == 0 {
 		fs.dev = vfs.NewAnonDev()
@@ -311,6 +315,7 @@ func (fs *FS) Unmount() error {
 	defer cancel()
 	nfs3.CallMount(ctx, fs.mclnt, nfs3.MountProcUmnt, &nfs3.MountArgs{Path: fs.opts.Export}, nfs3.Void{})
 	fs.cancel()
+	fs.win.close()
 	fs.clnt.Close()
 	fs.mclnt.Close()
 	return err
@@ -359,16 +364,69 @@ func (fs *FS) call(proc uint32, args, res nfs3.Msg) error {
 }
 
 func (fs *FS) callCtx(ctx context.Context, proc uint32, args, res nfs3.Msg) error {
-	select {
-	case fs.slots <- struct{}{}:
-	case <-ctx.Done():
-		return abi.EIO
+	if err := fs.win.acquire(ctx); err != nil {
+		return err
 	}
-	defer func() { <-fs.slots }()
 	if int(proc) < len(fs.calls) {
 		fs.calls[proc].Add(1)
 	}
-	return mapErr(nfs3.Call(ctx, fs.clnt, proc, args, res))
+	err := mapErr(nfs3.Call(ctx, fs.clnt, proc, args, res))
+	fs.win.release(fs.clnt.Stats().Retrans)
+	return err
+}
+
+// window limits the calls in flight on a mount: at most Window, and
+// fewer while the server loses requests. It is AIMD congestion control as
+// TCP and Linux's RPC-over-UDP do it: a retransmission halves the limit,
+// each call answered in time raises it by 1/limit.
+type window struct {
+	mu       sync.Mutex
+	cond     sync.Cond
+	max      float64
+	cwnd     float64
+	inflight int
+	retrans  uint64 // the client's retransmissions already answered by a halving
+	closed   bool
+}
+
+func (w *window) init(max int) {
+	w.cond.L = &w.mu
+	w.max, w.cwnd = float64(max), float64(max)
+}
+
+func (w *window) acquire(ctx context.Context) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for !w.closed && ctx.Err() == nil && float64(w.inflight) >= w.cwnd {
+		w.cond.Wait()
+	}
+	if w.closed || ctx.Err() != nil {
+		return abi.EIO
+	}
+	w.inflight++
+	return nil
+}
+
+// release ends a call; retrans is the client's retransmission count now.
+func (w *window) release(retrans uint64) {
+	w.mu.Lock()
+	w.inflight--
+	if retrans > w.retrans {
+		w.retrans = retrans
+		w.cwnd = max(1, w.cwnd/2)
+	} else {
+		w.cwnd = min(w.max, w.cwnd+1/w.cwnd)
+	}
+	w.mu.Unlock()
+	w.cond.Broadcast()
+}
+
+// close fails every waiting and future acquire.
+func (w *window) close() {
+	w.mu.Lock()
+	w.closed = true
+	w.mu.Unlock()
+	w.cond.Broadcast()
 }
 
 // mapErr turns a transport error into an errno: ETIMEDOUT for a server
