@@ -61,6 +61,7 @@ func (f *fake) busy() func() {
 func (f *fake) server() *rpc.Server {
 	s := rpc.NewServer()
 	s.MaxInFlight = 256
+	s.DupCache = 4096 // a retransmission of a call still running is dropped, so calls are counted once
 	P, V := uint32(nfs3.Program), uint32(nfs3.Version)
 	nfs3.Register(s, nfs3.MountProgram, nfs3.MountVersion, nfs3.MountProcMnt, func(_ *rpc.Request, a *nfs3.MountArgs) nfs3.Msg {
 		return &nfs3.MountRes{Status: nfs3.MountOK, FH: rootFH, Flavors: []uint32{1}}
