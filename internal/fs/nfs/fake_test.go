@@ -351,7 +351,10 @@ func TestFakeHostile(t *testing.T) {
 		case 0:
 			_, err = fl.ReadAt(ctx, make([]byte, 20000), 0)
 		case 1:
-			_, err = fl.WriteAt(ctx, []byte("x"), 0)
+			// Written behind: the error comes with the write or with fsync.
+			if _, err = fl.WriteAt(ctx, []byte("x"), 0); err == nil {
+				err = fl.Sync()
+			}
 		case 2:
 			_, err = ns.Stat(ctx, fsc, nil, "f", true)
 		case 3:

@@ -31,6 +31,12 @@ type file struct {
 	haveVerf  bool
 	verfBad   bool // the verifier changed between writes: resend before trusting a COMMIT
 
+	wcond    sync.Cond      // on dmu: background WRITEs answered
+	pending  int            // background WRITEs not yet answered
+	inflight map[*span]bool // writes with WRITEs not yet answered
+	werr     error          // the first error of a background WRITE, not yet reported
+	wsem     chan struct{}  // bounds the background WRITEs queued for the file
+
 	commitMu sync.Mutex // one COMMIT at a time
 	appendMu sync.Mutex // O_APPEND writers through this client, one at a time
 }
@@ -72,7 +78,10 @@ var (
 	_ vfs.Setattrer = (*file)(nil)
 )
 
-func (f *file) Attr() (vfs.Attr, error) { return f.attrOf(f) }
+func (f *file) Attr() (vfs.Attr, error) {
+	f.waitWrites() // the size includes what was written
+	return f.attrOf(f)
+}
 
 func (f *file) SetAttr(_ vfs.Context, a vfs.SetAttr) error {
 	if a.Size != nil {
@@ -180,6 +189,7 @@ func (f *file) read(dst []byte, off int64) (int, error) {
 	if len(dst) == 0 {
 		return 0, nil
 	}
+	f.waitWrites() // a read sees what was written before it
 	rs := f.fs.rsize
 	if len(dst) >= 2*rs {
 		return f.readDirect(dst, off)
@@ -348,7 +358,13 @@ func (f *file) noteVerf(v [8]byte) {
 	f.dmu.Unlock()
 }
 
-// write writes src at off in transfer-size pieces, Window at a time.
+// write writes src at off: it copies src (the copy is kept until a
+// COMMIT confirms it) and sends it in transfer-size UNSTABLE WRITEs in
+// the background, at most twice Window of them queued per file, so that
+// a writer keeps the window full across system calls (write-behind). An
+// error of a background WRITE is returned by the next write, fsync or
+// close-time commit. A write waits for earlier ones it overlaps, so the
+// server sees overlapping writes in order.
 func (f *file) write(src []byte, off int64) (int, error) {
 	if off < 0 {
 		return 0, abi.EINVAL
@@ -359,63 +375,111 @@ func (f *file) write(src []byte, off int64) (int, error) {
 	if uint64(off)+uint64(len(src)) > f.fs.maxFS && f.fs.maxFS > 0 {
 		return 0, abi.EFBIG
 	}
-	ws := f.fs.wsize
-	n := (len(src) + ws - 1) / ws
-	afters := make([]*nfs3.Fattr, n)
-	errs := f.fs.parallel(n, func(i int) error {
-		lo := i * ws
-		hi := min(lo+ws, len(src))
-		var err error
-		_, afters[i], err = f.writeAt(src[lo:hi], off+int64(lo), nfs3.Unstable)
-		return err
-	})
-	done := 0
-	var firstErr error
-	for i := range n {
-		if errs[i] != nil {
-			firstErr = errs[i]
-			break
-		}
-		done = min((i+1)*ws, len(src))
+	if err := f.takeWriteErr(); err != nil {
+		return 0, err
 	}
-
-	// The cached blocks the write touched are gone, and so is a short
-	// (end-of-file) block, which is no longer the end.
+	buf := append([]byte(nil), src...)
+	end := off + int64(len(buf))
+	sp := &span{lo: off, hi: end}
 	rs := int64(f.fs.rsize)
 	f.dmu.Lock()
+	for f.overlapsLocked(sp) {
+		f.wcond.Wait()
+	}
+	if f.inflight == nil {
+		f.inflight = map[*span]bool{}
+	}
+	f.inflight[sp] = true
+	// The cached blocks the write touches are gone, and so is a short
+	// (end-of-file) block, which is no longer the end.
 	for b, blk := range f.blocks {
-		if (b >= off/rs && b <= (off+int64(len(src))-1)/rs) || !blk.isReady() || int64(len(blk.data)) < rs {
+		if (b >= off/rs && b <= (end-1)/rs) || !blk.isReady() || int64(len(blk.data)) < rs {
 			delete(f.blocks, b)
 		}
 	}
-	if done > 0 {
-		f.unstable = append(f.unstable, extent{off, append([]byte(nil), src[:done]...)})
-		f.unstBytes += done
-	}
+	f.unstable = append(f.unstable, extent{off, buf})
+	f.unstBytes += len(buf)
 	full := f.unstBytes > maxUnstable
+	ws := f.fs.wsize
+	n := (len(buf) + ws - 1) / ws
+	sp.left = n
+	f.pending += n
 	f.dmu.Unlock()
 
-	// The latest attributes the server sent are those with the largest
-	// size and mtime.
-	var best *nfs3.Fattr
-	for _, a := range afters {
-		if a != nil && (best == nil || a.Size > best.Size || a.Size == best.Size &&
-			(a.Mtime.Sec > best.Mtime.Sec || a.Mtime.Sec == best.Mtime.Sec && a.Mtime.Nsec > best.Mtime.Nsec)) {
-			best = a
+	for i := range n {
+		lo, hi := i*ws, min((i+1)*ws, len(buf))
+		f.wsem <- struct{}{}
+		go func() {
+			defer func() { <-f.wsem }()
+			_, after, err := f.writeAt(buf[lo:hi], off+int64(lo), nfs3.Unstable)
+			if after != nil {
+				f.noteWriteAttr(after)
+			}
+			f.dmu.Lock()
+			if err != nil && f.werr == nil {
+				f.werr = err
+			}
+			f.pending--
+			sp.left--
+			if sp.left == 0 {
+				delete(f.inflight, sp)
+			}
+			f.dmu.Unlock()
+			f.wcond.Broadcast()
+		}()
+	}
+	if full {
+		if err := f.commit(); err != nil {
+			return 0, err
 		}
 	}
-	if best != nil {
-		setAttr(f, best, true)
-	} else {
-		f.invalidate()
+	return len(src), nil
+}
+
+// span is a write in flight.
+type span struct {
+	lo, hi int64
+	left   int // WRITEs not yet answered
+}
+
+// overlapsLocked reports whether sp overlaps a write in flight; the
+// caller holds dmu.
+func (f *file) overlapsLocked(sp *span) bool {
+	for p := range f.inflight {
+		if p.lo < sp.hi && sp.lo < p.hi {
+			return true
+		}
 	}
-	if full && firstErr == nil {
-		firstErr = f.commit()
+	return false
+}
+
+// waitWrites waits until every background WRITE of the file is answered.
+func (f *file) waitWrites() {
+	f.dmu.Lock()
+	for f.pending > 0 {
+		f.wcond.Wait()
 	}
-	if done == 0 {
-		return 0, firstErr
+	f.dmu.Unlock()
+}
+
+// takeWriteErr returns (once) the error of a background WRITE.
+func (f *file) takeWriteErr() error {
+	f.dmu.Lock()
+	err := f.werr
+	f.werr = nil
+	f.dmu.Unlock()
+	return err
+}
+
+// noteWriteAttr records the attributes a WRITE reply carried, unless an
+// earlier-sent WRITE answered later already showed a larger file.
+func (f *file) noteWriteAttr(a *nfs3.Fattr) {
+	f.amu.Lock()
+	cur := f.attr
+	f.amu.Unlock()
+	if a.Size >= cur.Size {
+		setAttr(f, a, true)
 	}
-	return done, nil
 }
 
 // commit makes the unstable writes stable: COMMIT, and if the server's
@@ -424,6 +488,10 @@ func (f *file) write(src []byte, off int64) (int, error) {
 func (f *file) commit() error {
 	f.commitMu.Lock()
 	defer f.commitMu.Unlock()
+	f.waitWrites()
+	if err := f.takeWriteErr(); err != nil {
+		return err
+	}
 	f.dmu.Lock()
 	exts, verf, bad := f.unstable, f.verf, f.verfBad
 	f.dmu.Unlock()
@@ -491,6 +559,7 @@ func (o *fileOps) Write(_ vfs.Context, src []byte, off int64) (int, error) {
 func (o *fileOps) Append(_ vfs.Context, src []byte) (int, int64, error) {
 	o.f.appendMu.Lock()
 	defer o.f.appendMu.Unlock()
+	o.f.waitWrites()
 	a, err := getattr(o.f, true)
 	if err != nil {
 		return 0, 0, err

@@ -50,7 +50,9 @@ func (fs *FS) node(fh nfs3.FH, fa *nfs3.Fattr) node {
 		case nfs3.TypeLnk:
 			n = &symlink{}
 		case nfs3.TypeReg:
-			n = &file{}
+			f := &file{wsem: make(chan struct{}, 2*fs.opts.Window)}
+			f.wcond.L = &f.dmu
+			n = f
 		default:
 			n = &special{}
 		}
