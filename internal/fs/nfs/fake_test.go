@@ -28,7 +28,10 @@ type fake struct {
 
 	inflight, maxInflight atomic.Int64
 	reads, writes         atomic.Int64
-	hugeRead              atomic.Bool // READ replies carry more data than asked
+	hugeRead              atomic.Bool  // READ replies carry more data than asked
+	reboot                atomic.Bool  // the next COMMIT finds the server restarted: unstable data lost, a new verifier
+	syncWrites            atomic.Int64 // FILE_SYNC WRITEs seen
+	bootVerf              atomic.Uint32
 }
 
 var (
@@ -116,10 +119,21 @@ func (f *fake) server() *rpc.Server {
 			f.data = append(f.data, make([]byte, end-len(f.data))...)
 		}
 		copy(f.data[a.Offset:], a.Data)
-		return &nfs3.WriteRes{Status: nfs3.StatusOK, Count: uint32(len(a.Data)), Committed: nfs3.Unstable, Verf: [8]byte{1}}
+		committed := uint32(nfs3.Unstable)
+		if a.Stable == nfs3.FileSync {
+			f.syncWrites.Add(1)
+			committed = nfs3.FileSync
+		}
+		return &nfs3.WriteRes{Status: nfs3.StatusOK, Count: uint32(len(a.Data)), Committed: committed, Verf: [8]byte{byte(f.bootVerf.Load())}}
 	})
 	nfs3.Register(s, P, V, nfs3.ProcCommit, func(_ *rpc.Request, a *nfs3.CommitArgs) nfs3.Msg {
-		return &nfs3.CommitRes{Status: nfs3.StatusOK, Verf: [8]byte{1}}
+		if f.reboot.Swap(false) {
+			f.mu.Lock()
+			clear(f.data)
+			f.mu.Unlock()
+			f.bootVerf.Add(1)
+		}
+		return &nfs3.CommitRes{Status: nfs3.StatusOK, Verf: [8]byte{byte(f.bootVerf.Load())}}
 	})
 	return s
 }
@@ -382,5 +396,29 @@ func TestHostileDecode(t *testing.T) {
 			copy(b, []byte{0, 0, 0, 0, 0xff, 0xff, 0xff, 0xf0}) // OK, then a huge length
 		}
 		msgs[i%len(msgs)]().Decode(xdr.NewDecoder(b))
+	}
+}
+
+// TestFakeVerifier: the server restarts between the WRITEs and the
+// COMMIT (unstable data lost, a new write verifier): the client notices
+// and sends the data again, FILE_SYNC, before close returns.
+func TestFakeVerifier(t *testing.T) {
+	f := &fake{data: make([]byte, 50000)}
+	_, ns, fsc, _ := startFake(t, f, nil, Options{Timeout: time.Second})
+	data := randBytes(50000, 5)
+	fl, err := ns.Open(ctx, fsc, nil, "f", abi.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := fl.Write(ctx, data); n != len(data) || err != nil {
+		t.Fatalf("write %d %v", n, err)
+	}
+	f.reboot.Store(true)
+	fl.DecRef() // close: COMMIT, verifier mismatch, resend
+	f.mu.Lock()
+	same := bytes.Equal(f.data, data)
+	f.mu.Unlock()
+	if !same || f.syncWrites.Load() == 0 {
+		t.Fatalf("after a restart before COMMIT: data intact %v, %d FILE_SYNC writes", same, f.syncWrites.Load())
 	}
 }
