@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 )
 
 // Record marking (RFC 5531 section 11): on a stream, a record is a sequence
@@ -28,7 +29,13 @@ func WriteRecord(w io.Writer, msg []byte) error {
 	var hdr [4]byte
 	binary.BigEndian.PutUint32(hdr[:], lastFragment|uint32(len(msg)))
 	// One write, so concurrent writers serialised by the caller's lock and
-	// small messages go out in one segment.
+	// small messages go out in one segment; a large one is gathered
+	// (writev on a socket) rather than copied.
+	if len(msg) > 8192 {
+		bufs := net.Buffers{hdr[:], msg}
+		_, err := bufs.WriteTo(w)
+		return err
+	}
 	buf := make([]byte, 0, 4+len(msg))
 	buf = append(append(buf, hdr[:]...), msg...)
 	_, err := w.Write(buf)
