@@ -23,9 +23,11 @@ func CallMount(ctx context.Context, c *rpc.Client, proc uint32, args, res Msg) e
 
 // CallProg runs procedure proc of prog version vers on c.
 func CallProg(ctx context.Context, c *rpc.Client, prog, vers, proc uint32, args, res Msg) error {
-	var e xdr.Encoder
-	args.Encode(&e)
-	reply, err := c.Call(ctx, prog, vers, proc, e.Bytes())
+	size := 256
+	if w, ok := args.(*WriteArgs); ok {
+		size += len(w.Data)
+	}
+	reply, err := c.CallEncode(ctx, prog, vers, proc, size, args.Encode)
 	if err != nil {
 		return err
 	}

@@ -39,6 +39,14 @@ type Config struct {
 	Cred, Verf OpaqueAuth
 	// MaxRecord bounds replies read from a stream. Default DefaultMaxRecord.
 	MaxRecord int
+	// Adaptive makes a UDP client's first retransmission timeout follow
+	// the round-trip times it measures (srtt + 4·rttvar, as TCP computes
+	// it, from calls answered without retransmission), between
+	// MinAdaptive and Timeout, so that a lost datagram costs a few
+	// round trips rather than a fixed second.
+	Adaptive bool
+	// MinAdaptive is the least adaptive timeout. Default 10ms.
+	MinAdaptive time.Duration
 }
 
 func (c *Config) fill() {
@@ -57,6 +65,9 @@ func (c *Config) fill() {
 	if c.MaxRecord <= 0 {
 		c.MaxRecord = DefaultMaxRecord
 	}
+	if c.MinAdaptive <= 0 {
+		c.MinAdaptive = 10 * time.Millisecond
+	}
 }
 
 // Client issues calls over one UDP socket or TCP connection. Any number
@@ -70,6 +81,11 @@ type Client struct {
 	cfg    Config
 	dial   func() (net.Conn, error) // nil: no reconnection
 	xid    atomic.Uint32
+
+	calls, retrans atomic.Uint64 // for Stats
+
+	rttMu        sync.Mutex // guards srtt and rttvar (0: no sample yet)
+	srtt, rttvar time.Duration
 
 	wmu    sync.Mutex // serialises writes on a stream
 	dialMu sync.Mutex // one reconnection at a time
@@ -89,7 +105,14 @@ func Dial(network, addr string, cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, isUDP := conn.(*net.UDPConn)
+	uc, isUDP := conn.(*net.UDPConn)
+	if isUDP {
+		// Many replies in flight at once (NFS READs of 32 KiB) overflow
+		// the default receive buffer, and each datagram dropped there
+		// costs a retransmission timeout. The kernel caps this at
+		// net.core.rmem_max.
+		uc.SetReadBuffer(4 << 20)
+	}
 	c := newClient(conn, !isUDP, cfg)
 	if !isUDP {
 		c.dial = dial
@@ -112,6 +135,47 @@ func newClient(conn net.Conn, stream bool, cfg Config) *Client {
 	c.xid.Store(binary.BigEndian.Uint32(b[:]))
 	go c.readLoop(conn, 1)
 	return c
+}
+
+// Stats are counts of a client's calls and of the messages it sent again.
+type Stats struct {
+	Calls   uint64 // calls made (each counted once, however often sent)
+	Retrans uint64 // calls sent again after a timeout or a new connection
+}
+
+// Stats returns the client's counters so far.
+func (c *Client) Stats() Stats {
+	return Stats{Calls: c.calls.Load(), Retrans: c.retrans.Load()}
+}
+
+// firstTimeout is the retransmission timeout a new call starts with.
+func (c *Client) firstTimeout() time.Duration {
+	if c.stream || !c.cfg.Adaptive {
+		return c.cfg.Timeout
+	}
+	c.rttMu.Lock()
+	defer c.rttMu.Unlock()
+	if c.srtt == 0 {
+		return c.cfg.Timeout
+	}
+	return min(max(c.srtt+4*c.rttvar, c.cfg.MinAdaptive), c.cfg.Timeout)
+}
+
+// sampleRTT feeds a round trip measured on a call sent once (Karn's
+// rule) to the estimator (RFC 6298).
+func (c *Client) sampleRTT(rtt time.Duration) {
+	c.rttMu.Lock()
+	defer c.rttMu.Unlock()
+	if c.srtt == 0 {
+		c.srtt, c.rttvar = rtt, rtt/2
+		return
+	}
+	d := c.srtt - rtt
+	if d < 0 {
+		d = -d
+	}
+	c.rttvar = (3*c.rttvar + d) / 4
+	c.srtt = (7*c.srtt + rtt) / 8
 }
 
 // Close closes the connection; outstanding calls fail with ErrClosed.
@@ -269,17 +333,25 @@ func (c *Client) send(msg []byte) (uint64, error) {
 // an accepted SUCCESS is a *ReplyError; no reply within Config.Total is
 // ErrTimeout.
 func (c *Client) Call(ctx context.Context, prog, vers, proc uint32, args []byte) ([]byte, error) {
+	return c.CallEncode(ctx, prog, vers, proc, len(args), func(e *xdr.Encoder) { e.Buf = append(e.Buf, args...) })
+}
+
+// CallEncode is Call with the arguments appended by enc straight into the
+// call message, which saves copying large ones (NFS WRITE data); size is
+// about how many bytes enc appends.
+func (c *Client) CallEncode(ctx context.Context, prog, vers, proc uint32, size int, enc func(e *xdr.Encoder)) ([]byte, error) {
 	xid := c.xid.Add(1)
 	h := CallHeader{Xid: xid, Prog: prog, Vers: vers, Proc: proc, Cred: c.cfg.Cred, Verf: c.cfg.Verf}
-	e := xdr.NewEncoder(make([]byte, 0, 64+len(h.Cred.Body)+len(args)))
+	e := xdr.NewEncoder(make([]byte, 0, 64+len(h.Cred.Body)+len(h.Verf.Body)+size))
 	h.Encode(e)
-	e.Buf = append(e.Buf, args...)
+	enc(e)
 	msg := e.Bytes()
 
 	if !c.stream && len(msg) > MaxDatagram {
 		return nil, fmt.Errorf("rpc: %d-byte call too big for a datagram", len(msg))
 	}
 
+	c.calls.Add(1)
 	ch := make(chan []byte, 1)
 	c.mu.Lock()
 	if c.err != nil {
@@ -305,9 +377,10 @@ func (c *Client) Call(ctx context.Context, prog, vers, proc uint32, args []byte)
 		return nil, err
 	}
 	sent := err == nil
+	sentAt, resent := time.Now(), false
 	total := time.NewTimer(c.cfg.Total)
 	defer total.Stop()
-	rto := c.cfg.Timeout
+	rto := c.firstTimeout()
 	retrans := time.NewTimer(rto)
 	defer retrans.Stop()
 	for {
@@ -319,9 +392,14 @@ func (c *Client) Call(ctx context.Context, prog, vers, proc uint32, args []byte)
 				c.mu.Unlock()
 				return nil, err
 			}
+			if !resent && !c.stream && c.cfg.Adaptive {
+				c.sampleRTT(time.Since(sentAt))
+			}
 			return parseReply(reply)
 		case <-retrans.C:
+			resent = true
 			if !c.stream {
+				c.retrans.Add(1)
 				c.send(msg)
 			} else {
 				// A stream does not lose messages: resend only if the
@@ -330,6 +408,7 @@ func (c *Client) Call(ctx context.Context, prog, vers, proc uint32, args []byte)
 				lost := !sent || c.conn == nil || c.gen != sentGen
 				c.mu.Unlock()
 				if lost {
+					c.retrans.Add(1)
 					if g, err := c.send(msg); err == nil {
 						sentGen, sent = g, true
 					} else {

@@ -29,15 +29,14 @@ func WriteRecord(w io.Writer, msg []byte) error {
 	}
 	var hdr [4]byte
 	binary.BigEndian.PutUint32(hdr[:], lastFragment|uint32(len(msg)))
-	if len(msg) >= 64<<10 {
-		// A large message is not copied: the header and the message go
-		// out in one writev on a net connection.
+	// One write, so concurrent writers serialised by the caller's lock and
+	// small messages go out in one segment; a large one is gathered
+	// (writev on a socket) rather than copied.
+	if len(msg) > 8192 {
 		bufs := net.Buffers{hdr[:], msg}
 		_, err := bufs.WriteTo(w)
 		return err
 	}
-	// One write, so concurrent writers serialised by the caller's lock and
-	// small messages go out in one segment.
 	buf := make([]byte, 0, 4+len(msg))
 	buf = append(append(buf, hdr[:]...), msg...)
 	_, err := w.Write(buf)

@@ -166,6 +166,9 @@ func TestLossyUDP(t *testing.T) {
 	if l.n.Load() <= 100 {
 		t.Fatalf("server sent %d replies for 100 calls: no retransmission happened", l.n.Load())
 	}
+	if st := c.Stats(); st.Calls != 100 || st.Retrans == 0 {
+		t.Fatalf("Stats = %+v, want 100 calls and some retransmissions", st)
+	}
 }
 
 func TestDeadServer(t *testing.T) {
@@ -589,4 +592,50 @@ func TestDupCacheSurvivesBufferReuse(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestAdaptiveTimeout: with Adaptive, the first retransmission timeout
+// follows loopback's round trips, far below the configured 5s, and every
+// call still gets its answer through drops, duplicates and delays.
+func TestAdaptiveTimeout(t *testing.T) {
+	var g *gated
+	addr := startUDP(t, testServer(), func(pc net.PacketConn) net.PacketConn {
+		g = &gated{PacketConn: pc, l: lossy{PacketConn: pc}}
+		return g
+	})
+	c, err := Dial("udp", addr, Config{Timeout: 5 * time.Second, Total: 60 * time.Second, Adaptive: true, MinAdaptive: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if rto := c.firstTimeout(); rto != 5*time.Second {
+		t.Fatalf("first timeout before any sample = %v, want Timeout", rto)
+	}
+	for range 10 { // samples from a clean network first
+		if _, err := c.Call(context.Background(), testProg, 1, 0, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g.on.Store(true)
+	manyCalls(t, c, 100)
+	if rto := c.firstTimeout(); rto >= time.Second || rto < 5*time.Millisecond {
+		t.Fatalf("adaptive first timeout = %v, want between MinAdaptive and well under Timeout", rto)
+	}
+	if st := c.Stats(); st.Retrans == 0 {
+		t.Fatalf("no retransmissions: %+v", st)
+	}
+}
+
+// gated passes replies through untouched until on, then through a lossy.
+type gated struct {
+	net.PacketConn
+	on atomic.Bool
+	l  lossy
+}
+
+func (g *gated) WriteTo(b []byte, addr net.Addr) (int, error) {
+	if g.on.Load() {
+		return g.l.WriteTo(b, addr)
+	}
+	return g.PacketConn.WriteTo(b, addr)
 }
