@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -31,7 +32,7 @@ func main() {
 }
 
 const usage = `usage:
-  sos run [-smp N] [-mem SIZE] [-sv39] [-env K=V]... [-strace] [-stats] PROG [ARGS...]
+  sos run [-smp N] [-mem SIZE] [-sv39] [-env K=V]... [-strace] [-stats] [-cpuprofile FILE] PROG [ARGS...]
   sos bench cpu [-n RUNS] [-scale N] [-only a,b]
   sos bench kernel [-n RUNS] [-smp N]
   sos stdtest [-smp N] [-qemu always|failures|never] [-timeout D] [-v] [PKG...]
@@ -81,6 +82,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	sv39 := fs.Bool("sv39", false, "use Sv39 page tables instead of Sv48")
 	strace := fs.Bool("strace", false, "print every system call with its arguments and result")
 	stats := fs.Bool("stats", false, "print instructions retired and the instruction rate on exit")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of SOS itself (the host process) to `file`")
 	var env envFlag
 	fs.Var(&env, "env", "set an environment variable for the program (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -111,6 +113,19 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer sys.Close()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintf(stderr, "sos: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintf(stderr, "sos: %v\n", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
+	}
 	start := time.Now()
 	status, err := sys.Run(path, fs.Args(), append(defaultEnv(), env...))
 	if err != nil {
