@@ -105,7 +105,7 @@ func (h *Hart) fetchPage(pc uint64) (*codePage, Cause, bool) {
 		return nil, cause, false
 	}
 	cp := h.codePageFor((t.PA - h.mem.base) >> pageShift)
-	*e = itlbEntry{tag: vpn, cp: cp}
+	*e = itlbEntry{tag: vpn, cp: cp, gen: cp.gen, genp: cp.genp}
 	if t.Level > 0 {
 		size := uint64(PageSize) << (9 * uint(t.Level))
 		e.vbase, e.size = pc&^(size-1), size

@@ -68,7 +68,7 @@ func (h *Hart) execute(pc, budget uint64) (Trap, uint64) {
 			// The instruction TLB's hit path, inline: calls and returns
 			// to other pages come through here every few dozen
 			// instructions.
-			if e := &h.itlb[vpn%itlbSize]; e.tag == vpn && e.cp.gen == atomic.LoadUint32(e.cp.genp) {
+			if e := &h.itlb[vpn%itlbSize]; e.tag == vpn && e.gen == atomic.LoadUint32(e.genp) {
 				cp = e.cp
 			} else {
 				var cause Cause
