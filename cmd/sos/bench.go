@@ -122,8 +122,8 @@ func benchCPU(args []string, stdout, stderr io.Writer) int {
 }
 
 func buildWorkload(dir, name string) (string, error) {
-	if name == "gowork" {
-		return buildGoWorkload(dir)
+	if name == "gowork" || name == "gosched" {
+		return buildGoWorkload(dir, name)
 	}
 	src, err := cpubench.Sources.ReadFile("src/" + name + ".c")
 	if err != nil {
@@ -152,14 +152,14 @@ func cpuModel() string {
 	return runtime.GOARCH
 }
 
-// buildGoWorkload builds the Go workload for riscv64 (the default
+// buildGoWorkload builds a Go workload for riscv64 (the default
 // GORISCV64=rva20u64 profile, plain rv64gc like the C workloads).
-func buildGoWorkload(dir string) (string, error) {
-	src, err := cpubench.Sources.ReadFile("gowork/main.go")
+func buildGoWorkload(dir, name string) (string, error) {
+	src, err := cpubench.Sources.ReadFile(name + "/main.go")
 	if err != nil {
 		return "", err
 	}
-	return buildGoProgram(dir, "gowork", src, "GORISCV64=rva20u64")
+	return buildGoProgram(dir, name, src, "GORISCV64=rva20u64")
 }
 
 // buildGoProgram builds the one-file Go program src for SOS as dir/name,

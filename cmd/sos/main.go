@@ -32,25 +32,13 @@ import (
 )
 
 func main() {
-	// SOS_CPUPROFILE=FILE profiles the sos process itself (the kernel,
-	// the interpreter, the file systems) for go tool pprof.
-	if path := os.Getenv("SOS_CPUPROFILE"); path != "" {
-		f, err := os.Create(path)
-		if err == nil && pprof.StartCPUProfile(f) == nil {
-			code := sos(os.Args[1:], os.Stdout, os.Stderr)
-			pprof.StopCPUProfile()
-			f.Close()
-			os.Exit(code)
-		}
-		fmt.Fprintf(os.Stderr, "sos: SOS_CPUPROFILE: cannot profile to %s\n", path)
-	}
 	os.Exit(sos(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 const usage = `usage:
-  sos run [-smp N] [-mem SIZE] [-sv39] [-env K=V]... [-strace] [-stats] [-shell PROG] [-grace D] [-disk FILE[:PATH]]...
+  sos run [-smp N] [-mem SIZE] [-sv39] [-env K=V]... [-strace] [-stats] [-cpuprofile FILE] [-shell PROG] [-grace D] [-disk FILE[:PATH]]...
                           boot SOS into a shell on this terminal (exit or halt shuts it down)
-  sos run [-smp N] [-mem SIZE] [-sv39] [-env K=V]... [-strace] [-stats] PROG [ARGS...]
+  sos run [-smp N] [-mem SIZE] [-sv39] [-env K=V]... [-strace] [-stats] [-cpuprofile FILE] PROG [ARGS...]
   sos bench cpu [-n RUNS] [-scale N] [-only a,b]
   sos bench kernel [-n RUNS] [-smp N]
   sos bench fs [-n RUNS] [-sizes 512-1M] [-file-size 8M] [-targets a,b] [-o DIR] [-v]
@@ -107,12 +95,26 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	stats := fs.Bool("stats", false, "print instructions retired and the instruction rate on exit")
 	shell := fs.String("shell", "", "with no PROG: the program (and arguments) init runs on the console instead of /bin/sosh")
 	grace := fs.Duration("grace", 2*time.Second, "at shutdown, the time between SIGTERM and SIGKILL")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of SOS itself (the host process) to `file`")
 	var env envFlag
 	fs.Var(&env, "env", "set an environment variable for the program (repeatable)")
 	var disks diskFlag
 	fs.Var(&disks, "disk", "attach the FAT32 image `FILE[:PATH]` and mount it at PATH (default /disk) (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintf(stderr, "sos: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintf(stderr, "sos: %v\n", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
 	}
 	size, err := parseSize(*mem)
 	if err != nil {

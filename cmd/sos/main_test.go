@@ -106,3 +106,32 @@ func TestSyscallsDocCurrent(t *testing.T) {
 		t.Error("docs/syscalls.md is out of date: run `go run ./cmd/sos syscalls > docs/syscalls.md`")
 	}
 }
+
+// TestRunCPUProfile: -cpuprofile leaves the program's behaviour alone and
+// writes a profile (gzip-compressed protocol buffers) of the sos process.
+func TestRunCPUProfile(t *testing.T) {
+	if err := rvtool.Check(); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	src := filepath.Join(dir, "hello.c")
+	if err := os.WriteFile(src, []byte("#include <stdio.h>\nint main(void) { puts(\"hi\"); return 3; }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "hello")
+	if err := rvtool.BuildStatic(src, bin); err != nil {
+		t.Fatal(err)
+	}
+	prof := filepath.Join(dir, "cpu.pprof")
+	var stdout, stderr bytes.Buffer
+	if code := sos([]string{"run", "-cpuprofile", prof, bin}, &stdout, &stderr); code != 3 || stdout.String() != "hi\n" {
+		t.Fatalf("status %d, stdout %q, stderr %q; want 3 and \"hi\\n\"", code, stdout.String(), stderr.String())
+	}
+	b, err := os.ReadFile(prof)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Errorf("profile is %d bytes, not gzip-compressed", len(b))
+	}
+}

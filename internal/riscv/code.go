@@ -24,8 +24,9 @@ const slotsPerPage = PageSize / 2
 
 type codePage struct {
 	insts [slotsPerPage + 1]inst
-	ppi   uint64 // physical page index (Memory-relative), ^0 for scratch
-	gen   uint32 // Memory.gen[ppi] when decoded
+	ppi   uint64  // physical page index (Memory-relative), ^0 for scratch
+	gen   uint32  // Memory.gen[ppi] when decoded
+	genp  *uint32 // &Memory.gen[ppi], for the interpreter's fast check
 	// cross caches the decoded 32-bit instruction that starts in the
 	// page's last halfword and ends in the next page, valid while that
 	// next page is the frame cross.ppi at generation cross.gen.
@@ -72,7 +73,7 @@ func (h *Hart) codePageFor(ppi uint64) *codePage {
 			h.flushICache()
 		}
 		cp = newCodePage(ppi)
-		cp.gen = gen
+		cp.gen, cp.genp = gen, &m.gen[ppi]
 		h.code[ppi] = cp
 	case cp.gen != gen:
 		cp.reset(gen)
@@ -104,7 +105,7 @@ func (h *Hart) fetchPage(pc uint64) (*codePage, Cause, bool) {
 		return nil, cause, false
 	}
 	cp := h.codePageFor((t.PA - h.mem.base) >> pageShift)
-	*e = itlbEntry{tag: vpn, cp: cp}
+	*e = itlbEntry{tag: vpn, cp: cp, gen: cp.gen, genp: cp.genp}
 	if t.Level > 0 {
 		size := uint64(PageSize) << (9 * uint(t.Level))
 		e.vbase, e.size = pc&^(size-1), size
@@ -155,6 +156,7 @@ func (h *Hart) decodeSlot(cp *codePage, vbase uint64, slot uint64) (*codePage, T
 	if !c.valid || c.ppi != cp2.ppi || c.gen != cp2.gen {
 		hi := uint16(h.mem.read(h.mem.base+cp2.ppi<<pageShift, 2))
 		c.in = decode32(uint32(lo) | uint32(hi)<<16)
+		setTarget(&c.in, 1<<20) // no target is in the scratch page
 		c.valid, c.ppi, c.gen = true, cp2.ppi, cp2.gen
 	}
 	s := h.scratch
@@ -164,13 +166,17 @@ func (h *Hart) decodeSlot(cp *codePage, vbase uint64, slot uint64) (*codePage, T
 	return s, Trap{}, true
 }
 
-// setTarget records the in-page slot of a pc-relative branch target.
+// setTarget records the in-page slot of a pc-relative branch target, and
+// turns a conditional branch whose target is in another page into its
+// Far form.
 func setTarget(in *inst, slot uint64) {
 	switch in.op {
 	case opJAL, opBEQ, opBNE, opBLT, opBGE, opBLTU, opBGEU:
 		t := int64(slot)*2 + in.imm
 		if t >= 0 && t < PageSize {
 			in.tgt = int16(t / 2)
+		} else if in.op != opJAL {
+			in.op += opBEQFar - opBEQ
 		}
 	}
 }

@@ -103,8 +103,12 @@ type tlbInfo struct {
 func tlbIndex(vpn uint64) uint64 { return (vpn ^ vpn>>10) % tlbSize }
 
 type itlbEntry struct {
-	tag   uint64
-	cp    *codePage
+	tag uint64
+	cp  *codePage
+	// gen and genp are cp.gen and cp.genp, copied here so that checking
+	// the page is current does not wait for cp to load.
+	gen   uint32
+	genp  *uint32
 	vbase uint64 // as in tlbInfo
 	size  uint64
 }

@@ -16,7 +16,8 @@ type inst struct {
 	rs3 uint8 // FMA third source; CSR funct3; AMO funct5
 	len uint8 // length in halfwords: 1 (compressed) or 2
 	// tgt is the slot (pc offset in the page / 2) of the target of a
-	// pc-relative branch or jal when it lies in the same page, else -1.
+	// pc-relative branch or jal when it lies in the same page, else -1
+	// (and a conditional branch is then one of the opBxxFar operations).
 	tgt int16
 	// imm is the sign-extended immediate; the rounding mode for
 	// floating-point operations; the CSR number; the instruction bits for
@@ -45,6 +46,15 @@ const (
 	opBGE
 	opBLTU
 	opBGEU
+	// The conditional branches whose target lies outside their page
+	// (setTarget turns opBEQ into opBEQFar and so on): taking one leaves
+	// the page, so the interpreter executes them with a host branch.
+	opBEQFar
+	opBNEFar
+	opBLTFar
+	opBGEFar
+	opBLTUFar
+	opBGEUFar
 
 	opLB
 	opLH
