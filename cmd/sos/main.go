@@ -98,6 +98,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of SOS itself (the host process) to `file`")
 	var env envFlag
 	fs.Var(&env, "env", "set an environment variable for the program (repeatable)")
+	rootDir := fs.String("root", "", "host `DIR` served over NFS from this process as SOS's root (default with no PROG: "+defaultRootHint+"; with PROG: the host's tree, read-only)")
+	nfsServer := fs.String("nfs", "", "mount the external NFS export `HOST[:PORT]:/EXPORT` as SOS's root instead")
+	nfsTransport := fs.String("nfs-transport", "tcp", "NFS transport: tcp or udp")
+	nfsSize := fs.String("nfs-size", "0", "NFS read and write transfer size (0: the server's preference)")
 	var disks diskFlag
 	fs.Var(&disks, "disk", "attach the FAT32 image `FILE[:PATH]` and mount it at PATH (default /disk) (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -134,6 +138,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	cfg := boot.Config{Harts: *smp, MemSize: size, Sv39: *sv39, Stdin: os.Stdin, Stdout: stdout, Stderr: stderr, Terminal: terminal, Grace: *grace, Disks: disks}
 	if *strace {
 		cfg.Strace = stderr
+	}
+	if cfg.NFS, err = nfsRoot(*rootDir, *nfsServer, *nfsTransport, *nfsSize, fs.NArg() == 0); err != nil {
+		fmt.Fprintf(stderr, "sos run: %v\n", err)
+		return 2
 	}
 	start := time.Now()
 	sys, err := boot.New(cfg)

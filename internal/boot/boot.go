@@ -57,6 +57,8 @@ type Config struct {
 	// Disks are FAT32 disk images to attach and mount (at /disk by
 	// default).
 	Disks []Disk
+	// NFS, if set, mounts an NFS export at / instead of the host's tree.
+	NFS *NFSRoot
 	// Terminal makes the console a terminal: a tty line discipline
 	// between the host terminal (Stdin and Stdout, which the caller has
 	// put in raw mode) and the programs, which then get the console as
@@ -102,6 +104,9 @@ func New(cfg Config) (*System, error) {
 	if cfg.HostRoot == "" {
 		cfg.HostRoot = "/"
 	}
+	if cfg.Cwd == "" && cfg.NFS != nil {
+		cfg.Cwd = "/"
+	}
 	if cfg.Cwd == "" {
 		wd, err := os.Getwd()
 		if err != nil {
@@ -137,8 +142,13 @@ func New(cfg Config) (*System, error) {
 	}
 	s := &System{Machine: m, cfg: cfg, halted: make(chan struct{})}
 
-	ns := vfs.NewNamespace(rofs.New(os.DirFS(cfg.HostRoot), rofs.Options{Dev: vfs.NewAnonDev(), HostMetadata: true}), "hostfs",
-		vfs.ReadOnly(), vfs.Source("host:"+cfg.HostRoot))
+	root, rootType, rootOpts, err := s.rootNode()
+	if err != nil {
+		s.release()
+		m.Mem.Close()
+		return nil, err
+	}
+	ns := vfs.NewNamespace(root, rootType, rootOpts...)
 	if cfg.Terminal {
 		s.console = devfs.NewTerminal(cfg.Stdin, tty.New(cfg.Stdout, jobControl{s}))
 	} else {
@@ -162,7 +172,6 @@ func New(cfg Config) (*System, error) {
 	if t := s.console.TTY(); t != nil {
 		k.SetSessionEnd(t.SessionEnded)
 	}
-	s.mounts = append(s.mounts, "/ (host, read-only)")
 
 	init := bootContext{}
 	mounts := []struct {
@@ -175,6 +184,15 @@ func New(cfg Config) (*System, error) {
 	}
 	rootFS := vfs.NewFSContext(ns.Root(), ns.Root(), 0o022)
 	rootFS.SetCreds(vfs.RootCreds)
+	if cfg.NFS != nil {
+		// A fresh export has no mount points yet.
+		for _, p := range []string{"/tmp", "/dev", "/proc", "/bin"} {
+			if err := ns.Mkdir(init, rootFS, nil, p, 0o755); err != nil && err != abi.EEXIST {
+				s.Close()
+				return nil, fmt.Errorf("boot: making %s in the NFS root: %v", p, err)
+			}
+		}
+	}
 	for _, mt := range mounts {
 		at, err := ns.Resolve(init, rootFS, nil, mt.path, vfs.FollowFinal|vfs.MustBeDir)
 		if err != nil {

@@ -91,7 +91,7 @@ func (s *System) release() {
 		s.hookMu.Unlock()
 		for i := len(rs) - 1; i >= 0; i-- {
 			if err := rs[i].fn(); err != nil {
-				s.Kernel.Logf("%s: %v", rs[i].name, err)
+				fmt.Fprintf(s.cfg.Log, "sos: %s: %v\n", rs[i].name, err)
 			}
 		}
 	})

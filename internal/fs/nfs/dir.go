@@ -237,10 +237,10 @@ func (d *dir) readAll() ([]vfs.DirEntry, error) {
 	return out, nil
 }
 
-// creds returns the owner to give a new file: the caller's, if this mount
-// speaks as root and may therefore set it.
+// owner returns the owner to give a new file: the caller's, if this mount
+// speaks as root (and may therefore set it) and maps no Owner.
 func (d *dir) owner(ctx vfs.Context) (uid, gid *uint32) {
-	if d.fs.opts.UID != 0 {
+	if d.fs.opts.UID != 0 || d.fs.opts.Owner != nil {
 		return nil, nil
 	}
 	c := vfs.ContextCreds(ctx)

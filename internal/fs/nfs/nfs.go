@@ -61,11 +61,20 @@ type Options struct {
 	AttrCacheTimeout time.Duration
 	// UID and GID are sent with every call (AUTH_SYS).
 	UID, GID uint32
+	// Owner, if set, is who SOS sees as the owner of the files the server
+	// says belong to UID and GID (this mount's own identity there), and
+	// the other way round for chown; new files get the server's default
+	// owner. It is how `sos run` shows the files of the host user who runs
+	// the built-in server as SOS's user's, as Linux's idmapped mounts do.
+	Owner *Owner
 	// MachineName goes into AUTH_SYS. Default "sos".
 	MachineName string
 	// Dev is the device number stat reports; 0 allocates one.
 	Dev uint64
 }
+
+// Owner is a user and group ID.
+type Owner struct{ UID, GID uint32 }
 
 // Stats are a mount's counters, for benchmarks.
 type Stats struct {

@@ -156,14 +156,23 @@ var typeBits = map[nfs3.Ftype]uint32{
 // vfsAttr converts fattr3 to the VFS's attributes.
 func (fs *FS) vfsAttr(a *nfs3.Fattr) vfs.Attr {
 	maj, mnr := uint64(a.RdevMajor), uint64(a.RdevMinor)
+	uid, gid := a.UID, a.GID
+	if o := fs.opts.Owner; o != nil {
+		if uid == fs.opts.UID {
+			uid = o.UID
+		}
+		if gid == fs.opts.GID {
+			gid = o.GID
+		}
+	}
 	return vfs.Attr{
 		Ino:     a.FileID,
 		Dev:     fs.dev,
 		Rdev:    (maj&0xfff)<<8 | (mnr & 0xff) | (mnr&^0xff)<<12,
 		Mode:    typeBits[a.Type] | a.Mode&0o7777,
 		Nlink:   a.Nlink,
-		UID:     a.UID,
-		GID:     a.GID,
+		UID:     uid,
+		GID:     gid,
 		Size:    int64(min(a.Size, 1<<63-1)),
 		Blksize: int32(fs.wsize),
 		Blocks:  int64(a.Used / 512),
@@ -208,6 +217,15 @@ func setattr(n node, a vfs.SetAttr) error {
 	in := n.base()
 	if a.Size != nil && *a.Size < 0 {
 		return abi.EINVAL
+	}
+	if o := in.fs.opts.Owner; o != nil {
+		// Owner's IDs are this mount's identity on the server.
+		if a.UID != nil && *a.UID == o.UID {
+			a.UID = &in.fs.opts.UID
+		}
+		if a.GID != nil && *a.GID == o.GID {
+			a.GID = &in.fs.opts.GID
+		}
 	}
 	var r nfs3.WccRes
 	if err := in.fs.call(nfs3.ProcSetattr, &nfs3.SetattrArgs{FH: in.fh, Attr: sattr(a)}, &r); err != nil {
