@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -145,7 +146,7 @@ func Mount(ctx context.Context, opts Options) (*FS, error) {
 	ctx, cancel := context.WithTimeout(ctx, opts.MountTimeout)
 	defer cancel()
 
-	host, port := opts.Server, 0
+	host, port := strings.TrimSuffix(strings.TrimPrefix(opts.Server, "["), "]"), 0
 	if h, p, err := net.SplitHostPort(opts.Server); err == nil {
 		host = h
 		if port, err = strconv.Atoi(p); err != nil || port <= 0 || port > 65535 {
