@@ -37,6 +37,9 @@ type file struct {
 	werr     error          // the first error of a background WRITE, not yet reported
 	wsem     chan struct{}  // bounds the background WRITEs queued for the file
 
+	opens int        // open file descriptions
+	silly *sillyName // the name an unlinked open file was renamed to
+
 	commitMu sync.Mutex // one COMMIT at a time
 	appendMu sync.Mutex // O_APPEND writers through this client, one at a time
 }
@@ -122,6 +125,10 @@ func (f *file) Open(_ vfs.Context, flags int) (vfs.FileOps, error) {
 			return nil, abi.EACCES
 		}
 	}
+	f.dmu.Lock()
+	f.opens++
+	f.dmu.Unlock()
+	f.fs.openFiles.Add(1)
 	return &fileOps{f: f}, nil
 }
 
@@ -578,5 +585,17 @@ func (o *fileOps) Release() {
 	if o.released.Swap(true) {
 		return
 	}
-	o.f.commit()
+	f := o.f
+	f.commit()
+	f.fs.openFiles.Add(-1)
+	f.dmu.Lock()
+	f.opens--
+	var silly *sillyName
+	if f.opens == 0 {
+		silly, f.silly = f.silly, nil
+	}
+	f.dmu.Unlock()
+	if silly != nil {
+		silly.dir.remove(nfs3.ProcRemove, silly.name) // the last close of an unlinked file
+	}
 }

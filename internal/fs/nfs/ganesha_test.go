@@ -520,6 +520,33 @@ func TestGaneshaSemantics(t *testing.T) {
 			if b := readFile(t, uns, ufsc, p, 10); string(b) != "ro" {
 				t.Errorf("read %q", b)
 			}
+			// An open file unlinked stays readable and writable through
+			// its description (silly rename) and goes at the last close.
+			writeFile(t, ns, fsc, "u", []byte("still here"), 100)
+			uf, err := ns.Open(ctx, fsc, nil, "u", abi.O_RDWR, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := ns.Unlink(ctx, fsc, nil, "u"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(filepath.Join(host, "u")); !os.IsNotExist(err) {
+				t.Errorf("unlinked name still on the host: %v", err)
+			}
+			if _, err := ns.Stat(ctx, fsc, nil, "u", true); err != abi.ENOENT {
+				t.Errorf("stat of the unlinked name: %v", err)
+			}
+			buf := make([]byte, 20)
+			if n, err := uf.ReadAt(ctx, buf, 0); err != nil || string(buf[:n]) != "still here" {
+				t.Errorf("read of an unlinked open file: %q %v", buf[:n], err)
+			}
+			if _, err := uf.WriteAt(ctx, []byte("!"), 10); err != nil {
+				t.Errorf("write to an unlinked open file: %v", err)
+			}
+			uf.DecRef()
+			if m, _ := filepath.Glob(filepath.Join(host, ".nfs*")); len(m) != 0 {
+				t.Errorf("after the last close the host still has %v", m)
+			}
 			// fsync and statfs.
 			f, err = ns.Open(ctx, fsc, nil, "s", abi.O_CREAT|abi.O_RDWR, 0o644)
 			if err != nil {

@@ -93,6 +93,7 @@ type FS struct {
 	ctx    context.Context // canceled by Unmount
 	cancel context.CancelFunc
 
+	openFiles    atomic.Int64 // open regular files: Unlink checks for silly renames only if any
 	calls        [22]atomic.Uint64
 	bytesRead    atomic.Uint64
 	bytesWritten atomic.Uint64
