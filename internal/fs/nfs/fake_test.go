@@ -217,13 +217,24 @@ func startFake(t *testing.T, f *fake, w *wire, opts Options) (*FS, *vfs.Namespac
 	}
 	w.PacketConn = pc
 	w.rng = rand.New(rand.NewSource(1))
-	go f.server().ServeUDP(w)
+	srv := f.server()
+	go srv.ServeUDP(w)
 	t.Cleanup(func() { pc.Close() })
 	port := pc.LocalAddr().(*net.UDPAddr).Port
+	if opts.Transport == "tcp" {
+		// The same server over TCP, on the same port number.
+		l, err := net.Listen("tcp", pc.LocalAddr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		go srv.ServeTCP(l)
+		t.Cleanup(func() { l.Close() })
+	} else {
+		opts.Transport = "udp"
+	}
 	opts.Server = pc.LocalAddr().String()
 	opts.MountPort = port
 	opts.Export = "/export"
-	opts.Transport = "udp"
 	if opts.Timeout == 0 {
 		opts.Timeout = 20 * time.Millisecond
 	}
@@ -242,8 +253,14 @@ func startFake(t *testing.T, f *fake, w *wire, opts Options) (*FS, *vfs.Namespac
 }
 
 func TestFakeWindow(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) { testFakeWindow(t, tr) })
+	}
+}
+
+func testFakeWindow(t *testing.T, tr string) {
 	f := &fake{data: randBytes(256<<10, 7), delay: 5 * time.Millisecond}
-	fs, ns, fsc, _ := startFake(t, f, nil, Options{Window: 8, Timeout: 5 * time.Second, HardTimeout: 20 * time.Second})
+	fs, ns, fsc, _ := startFake(t, f, nil, Options{Transport: tr, Window: 8, Timeout: 5 * time.Second, HardTimeout: 20 * time.Second})
 	if fs.ReadSize() != 4096 || fs.WriteSize() != 4096 {
 		t.Fatalf("transfer sizes %d/%d, want FSINFO's preference 4096", fs.ReadSize(), fs.WriteSize())
 	}
