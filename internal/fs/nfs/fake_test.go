@@ -289,6 +289,28 @@ func testFakeWindow(t *testing.T, tr string) {
 	if !same {
 		t.Fatal("written data differs")
 	}
+	// Small sequential writes are gathered into transfer-size WRITEs.
+	f.writes.Store(0)
+	small := randBytes(64<<10, 11)
+	fl, err = ns.Open(ctx, fsc, nil, "f", abi.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for off := 0; off < len(small); off += 512 {
+		if n, err := fl.Write(ctx, small[off:off+512]); n != 512 || err != nil {
+			t.Fatalf("write %d %v", n, err)
+		}
+	}
+	fl.DecRef()
+	if w := f.writes.Load(); w > int64(len(small)/4096)+1 {
+		t.Fatalf("%d WRITEs for %d bytes in 512-byte writes", w, len(small))
+	}
+	f.mu.Lock()
+	same = bytes.Equal(f.data[:len(small)], small)
+	f.mu.Unlock()
+	if !same {
+		t.Fatal("gathered writes differ")
+	}
 	// Small sequential reads are served by read-ahead: far fewer READs
 	// than reads.
 	f.reads.Store(0)
