@@ -13,6 +13,7 @@ need=""
 command -v riscv64-linux-gnu-gcc >/dev/null 2>&1 || need="$need gcc-riscv64-linux-gnu libc6-dev-riscv64-cross"
 command -v qemu-riscv64 >/dev/null 2>&1 || need="$need qemu-user"
 command -v ganesha.nfsd >/dev/null 2>&1 || need="$need nfs-ganesha nfs-ganesha-vfs rpcbind"
+command -v nfs-cp >/dev/null 2>&1 || need="$need libnfs-utils"
 if [ -n "$need" ]; then
 	echo "test.sh: installing$need" >&2
 	if [ "$(id -u)" = 0 ]; then
