@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -89,6 +90,7 @@ func launchGanesha() (*ganesha, func(), error) {
 	quick := rpc.Config{Timeout: 100 * time.Millisecond, Total: 500 * time.Millisecond}
 	if _, err := rpc.GetPort(bg, "127.0.0.1", rpc.PmapProg, rpc.PmapVers, rpc.IPProtoUDP, quick); err != nil {
 		rb := exec.Command("rpcbind", "-f", "-w")
+		rb.SysProcAttr = dieWithUs()
 		if err := rb.Start(); err != nil {
 			stop()
 			return nil, nil, err
@@ -128,6 +130,7 @@ EXPORT { Export_Id=1; Path=%s; Pseudo=/export; Access_Type=RW; Squash=No_Root_Sq
 		return nil, nil, err
 	}
 	cmd := exec.Command("ganesha.nfsd", "-F", "-L", filepath.Join(work, "log"), "-f", cf, "-p", filepath.Join(work, "pid"))
+	cmd.SysProcAttr = dieWithUs()
 	if err := cmd.Start(); err != nil {
 		stop()
 		return nil, nil, err
@@ -170,6 +173,10 @@ func (g *ganesha) fill(opts *Options) {
 	opts.MountPort = g.mntPort
 	opts.Export = g.dir
 }
+
+// dieWithUs makes a child get SIGKILL when the test binary dies, so that
+// a panicking test leaves no server behind.
+func dieWithUs() *syscall.SysProcAttr { return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} }
 
 type portPicker struct{ err error }
 
