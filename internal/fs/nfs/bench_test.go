@@ -53,47 +53,57 @@ func BenchmarkGanesha(b *testing.B) {
 			fsc := vfs.NewFSContext(ns.Root(), ns.Root(), 0)
 			fsc.SetCreds(vfs.RootCreds)
 			rel := filepath.Base(host)
-			b.Run(fmt.Sprintf("%s/write/%dK", tr, ts>>10), func(b *testing.B) {
-				b.SetBytes(benchSize)
-				for range b.N {
-					f, err := ns.Open(ctx, fsc, nil, rel+"/dst", abi.O_CREAT|abi.O_WRONLY|abi.O_TRUNC, 0o644)
-					if err != nil {
-						b.Fatal(err)
-					}
-					for off := 0; off < benchSize; off += benchReq {
-						if _, err := f.Write(ctx, data[off:off+benchReq]); err != nil {
-							b.Fatal(err)
-						}
-					}
-					f.DecRef() // close commits
+			reqs := []int{benchReq}
+			if ts == 64<<10 {
+				reqs = append(reqs, 4<<10) // small requests: gathering and read-ahead
+			}
+			for _, req := range reqs {
+				name := fmt.Sprintf("%dK", ts>>10)
+				if req != benchReq {
+					name += fmt.Sprintf("-req%dK", req>>10)
 				}
-				b.ReportMetric(float64(fs.Stats().Retrans), "retrans")
-			})
-			b.Run(fmt.Sprintf("%s/read/%dK", tr, ts>>10), func(b *testing.B) {
-				b.SetBytes(benchSize)
-				buf := make([]byte, benchReq)
-				for range b.N {
-					f, err := ns.Open(ctx, fsc, nil, rel+"/src", abi.O_RDONLY, 0)
-					if err != nil {
-						b.Fatal(err)
-					}
-					total := 0
-					for {
-						n, err := f.Read(ctx, buf)
+				b.Run(fmt.Sprintf("%s/write/%s", tr, name), func(b *testing.B) {
+					b.SetBytes(benchSize)
+					for range b.N {
+						f, err := ns.Open(ctx, fsc, nil, rel+"/dst", abi.O_CREAT|abi.O_WRONLY|abi.O_TRUNC, 0o644)
 						if err != nil {
 							b.Fatal(err)
 						}
-						if n == 0 {
-							break
+						for off := 0; off < benchSize; off += req {
+							if _, err := f.Write(ctx, data[off:off+req]); err != nil {
+								b.Fatal(err)
+							}
 						}
-						total += n
+						f.DecRef() // close commits
 					}
-					f.DecRef()
-					if total != benchSize {
-						b.Fatalf("read %d bytes", total)
+					b.ReportMetric(float64(fs.Stats().Retrans), "retrans")
+				})
+				b.Run(fmt.Sprintf("%s/read/%s", tr, name), func(b *testing.B) {
+					b.SetBytes(benchSize)
+					buf := make([]byte, req)
+					for range b.N {
+						f, err := ns.Open(ctx, fsc, nil, rel+"/src", abi.O_RDONLY, 0)
+						if err != nil {
+							b.Fatal(err)
+						}
+						total := 0
+						for {
+							n, err := f.Read(ctx, buf)
+							if err != nil {
+								b.Fatal(err)
+							}
+							if n == 0 {
+								break
+							}
+							total += n
+						}
+						f.DecRef()
+						if total != benchSize {
+							b.Fatalf("read %d bytes", total)
+						}
 					}
-				}
-			})
+				})
+			}
 			fs.Unmount()
 		}
 	}

@@ -1,6 +1,8 @@
 package nfs
 
 import (
+	"fmt"
+	"sync/atomic"
 	"time"
 
 	"sos/internal/abi"
@@ -347,7 +349,67 @@ func (d *dir) remove(proc uint32, name string) error {
 	return nil
 }
 
-func (d *dir) Unlink(_ vfs.Context, name string) error { return d.remove(nfs3.ProcRemove, name) }
+// Unlink removes name. A file this client has open is renamed to a
+// hidden .nfs name instead (silly rename), so that it can still be read
+// and written through its open descriptions, and removed at the last
+// close: NFSv3 servers keep no open state, and a removed file's handle
+// goes stale.
+func (d *dir) Unlink(_ vfs.Context, name string) error {
+	if d.fs.openFiles.Load() > 0 {
+		d.amu.Lock()
+		e, ok := d.names[name]
+		d.amu.Unlock()
+		var n node
+		if ok {
+			n = e.n
+		} else if l, err := d.lookup(name); err == nil {
+			n = l
+		}
+		if f, isFile := n.(*file); isFile {
+			f.dmu.Lock()
+			open := f.opens > 0 && f.silly == nil
+			f.dmu.Unlock()
+			if open {
+				return d.sillyRename(name, f)
+			}
+		}
+	}
+	return d.remove(nfs3.ProcRemove, name)
+}
+
+// sillyName is where an unlinked open file went.
+type sillyName struct {
+	dir  *dir
+	name string
+}
+
+var sillyCounter atomic.Uint64
+
+func (d *dir) sillyRename(name string, f *file) error {
+	a, _ := f.cached()
+	for range 10 {
+		tmp := fmt.Sprintf(".nfs%016x%08x", a.FileID, sillyCounter.Add(1))
+		var r nfs3.RenameRes
+		a := nfs3.RenameArgs{From: nfs3.DirOp{Dir: d.fh, Name: name}, To: nfs3.DirOp{Dir: d.fh, Name: tmp}}
+		if err := d.fs.call(nfs3.ProcRename, &a, &r); err != nil {
+			return err
+		}
+		d.changed(r.FromWcc)
+		if r.Status == nfs3.ErrExist {
+			continue
+		}
+		if r.Status != nfs3.StatusOK {
+			return d.fs.status(d, r.Status)
+		}
+		d.remember(name, nil)
+		f.invalidate()
+		f.dmu.Lock()
+		f.silly = &sillyName{d, tmp}
+		f.dmu.Unlock()
+		return nil
+	}
+	return abi.EBUSY
+}
 
 func (d *dir) Rmdir(_ vfs.Context, name string) error {
 	err := d.remove(nfs3.ProcRmdir, name)

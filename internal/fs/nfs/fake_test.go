@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math/rand"
 	"net"
 	"sync"
@@ -32,6 +33,8 @@ type fake struct {
 	reboot                atomic.Bool  // the next COMMIT finds the server restarted: unstable data lost, a new verifier
 	syncWrites            atomic.Int64 // FILE_SYNC WRITEs seen
 	bootVerf              atomic.Uint32
+	entries               int // names e000... in the root besides f
+	plusCalls, dirCalls   atomic.Int64
 }
 
 var (
@@ -88,6 +91,28 @@ func (f *fake) server() *rpc.Server {
 		}
 		at := f.attr(fileFH)
 		return &nfs3.LookupRes{Status: nfs3.StatusOK, FH: fileFH, Attr: &at}
+	})
+	// READDIRPLUS is not supported; READDIR pages 10 entries at a time.
+	nfs3.Register(s, P, V, nfs3.ProcReaddirplus, func(_ *rpc.Request, a *nfs3.ReaddirplusArgs) nfs3.Msg {
+		f.plusCalls.Add(1)
+		return &nfs3.ReaddirplusRes{ReaddirRes: nfs3.ReaddirRes{Status: nfs3.ErrNotsupp}}
+	})
+	nfs3.Register(s, P, V, nfs3.ProcReaddir, func(_ *rpc.Request, a *nfs3.ReaddirArgs) nfs3.Msg {
+		f.dirCalls.Add(1)
+		verf := [8]byte{7}
+		if a.Cookie != 0 && a.CookieVerf != verf {
+			return &nfs3.ReaddirRes{Status: nfs3.ErrBadCookie}
+		}
+		names := []string{".", "..", "f"}
+		for i := range f.entries {
+			names = append(names, fmt.Sprintf("e%03d", i))
+		}
+		r := &nfs3.ReaddirRes{Status: nfs3.StatusOK, CookieVerf: verf}
+		for i := int(a.Cookie); i < len(names) && len(r.Entries) < 10; i++ {
+			r.Entries = append(r.Entries, nfs3.Entry{FileID: uint64(100 + i), Name: names[i], Cookie: uint64(i + 1)})
+		}
+		r.EOF = int(a.Cookie)+len(r.Entries) >= len(names)
+		return r
 	})
 	nfs3.Register(s, P, V, nfs3.ProcAccess, func(_ *rpc.Request, a *nfs3.AccessArgs) nfs3.Msg {
 		if f.stale.Load() {
@@ -192,13 +217,24 @@ func startFake(t *testing.T, f *fake, w *wire, opts Options) (*FS, *vfs.Namespac
 	}
 	w.PacketConn = pc
 	w.rng = rand.New(rand.NewSource(1))
-	go f.server().ServeUDP(w)
+	srv := f.server()
+	go srv.ServeUDP(w)
 	t.Cleanup(func() { pc.Close() })
 	port := pc.LocalAddr().(*net.UDPAddr).Port
+	if opts.Transport == "tcp" {
+		// The same server over TCP, on the same port number.
+		l, err := net.Listen("tcp", pc.LocalAddr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		go srv.ServeTCP(l)
+		t.Cleanup(func() { l.Close() })
+	} else {
+		opts.Transport = "udp"
+	}
 	opts.Server = pc.LocalAddr().String()
 	opts.MountPort = port
 	opts.Export = "/export"
-	opts.Transport = "udp"
 	if opts.Timeout == 0 {
 		opts.Timeout = 20 * time.Millisecond
 	}
@@ -217,8 +253,14 @@ func startFake(t *testing.T, f *fake, w *wire, opts Options) (*FS, *vfs.Namespac
 }
 
 func TestFakeWindow(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) { testFakeWindow(t, tr) })
+	}
+}
+
+func testFakeWindow(t *testing.T, tr string) {
 	f := &fake{data: randBytes(256<<10, 7), delay: 5 * time.Millisecond}
-	fs, ns, fsc, _ := startFake(t, f, nil, Options{Window: 8, Timeout: 5 * time.Second, HardTimeout: 20 * time.Second})
+	fs, ns, fsc, _ := startFake(t, f, nil, Options{Transport: tr, Window: 8, Timeout: 5 * time.Second, HardTimeout: 20 * time.Second})
 	if fs.ReadSize() != 4096 || fs.WriteSize() != 4096 {
 		t.Fatalf("transfer sizes %d/%d, want FSINFO's preference 4096", fs.ReadSize(), fs.WriteSize())
 	}
@@ -246,6 +288,28 @@ func TestFakeWindow(t *testing.T) {
 	f.mu.Unlock()
 	if !same {
 		t.Fatal("written data differs")
+	}
+	// Small sequential writes are gathered into transfer-size WRITEs.
+	f.writes.Store(0)
+	small := randBytes(64<<10, 11)
+	fl, err = ns.Open(ctx, fsc, nil, "f", abi.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for off := 0; off < len(small); off += 512 {
+		if n, err := fl.Write(ctx, small[off:off+512]); n != 512 || err != nil {
+			t.Fatalf("write %d %v", n, err)
+		}
+	}
+	fl.DecRef()
+	if w := f.writes.Load(); w > int64(len(small)/4096)+1 {
+		t.Fatalf("%d WRITEs for %d bytes in 512-byte writes", w, len(small))
+	}
+	f.mu.Lock()
+	same = bytes.Equal(f.data[:len(small)], small)
+	f.mu.Unlock()
+	if !same {
+		t.Fatal("gathered writes differ")
 	}
 	// Small sequential reads are served by read-ahead: far fewer READs
 	// than reads.
@@ -420,5 +484,36 @@ func TestFakeVerifier(t *testing.T) {
 	f.mu.Unlock()
 	if !same || f.syncWrites.Load() == 0 {
 		t.Fatalf("after a restart before COMMIT: data intact %v, %d FILE_SYNC writes", same, f.syncWrites.Load())
+	}
+}
+
+// TestFakeReaddir: a server without READDIRPLUS is listed with READDIR,
+// page by page (cookies and the cookie verifier), and getdents sees
+// every name once.
+func TestFakeReaddir(t *testing.T) {
+	f := &fake{data: []byte("x"), entries: 95}
+	_, ns, fsc, _ := startFake(t, f, nil, Options{})
+	d, err := ns.Open(ctx, fsc, nil, "/", abi.O_RDONLY|abi.O_DIRECTORY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.DecRef()
+	seen := map[string]int{}
+	if err := d.ReadDirents(ctx, func(e vfs.DirEntry, next int64) bool {
+		seen[e.Name]++
+		return true
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 98 || seen["f"] != 1 || seen["e094"] != 1 || seen["."] != 1 || seen[".."] != 1 {
+		t.Fatalf("listed %d names: %v", len(seen), seen)
+	}
+	for n, c := range seen {
+		if c != 1 {
+			t.Fatalf("%s listed %d times", n, c)
+		}
+	}
+	if f.plusCalls.Load() != 1 || f.dirCalls.Load() < 10 {
+		t.Fatalf("%d READDIRPLUS, %d READDIR calls: want one refused READDIRPLUS, then READDIR pages", f.plusCalls.Load(), f.dirCalls.Load())
 	}
 }

@@ -37,6 +37,11 @@ type file struct {
 	werr     error          // the first error of a background WRITE, not yet reported
 	wsem     chan struct{}  // bounds the background WRITEs queued for the file
 
+	goff  int64      // where gbuf goes
+	gbuf  []byte     // small sequential writes gathered, not yet sent (nil: none)
+	opens int        // open file descriptions
+	silly *sillyName // the name an unlinked open file was renamed to
+
 	commitMu sync.Mutex // one COMMIT at a time
 	appendMu sync.Mutex // O_APPEND writers through this client, one at a time
 }
@@ -122,6 +127,10 @@ func (f *file) Open(_ vfs.Context, flags int) (vfs.FileOps, error) {
 			return nil, abi.EACCES
 		}
 	}
+	f.dmu.Lock()
+	f.opens++
+	f.dmu.Unlock()
+	f.fs.openFiles.Add(1)
 	return &fileOps{f: f}, nil
 }
 
@@ -378,7 +387,51 @@ func (f *file) write(src []byte, off int64) (int, error) {
 	if err := f.takeWriteErr(); err != nil {
 		return 0, err
 	}
-	buf := append([]byte(nil), src...)
+	ws := f.fs.wsize
+	if len(src) < ws {
+		// Gather small sequential writes into one transfer.
+		f.dmu.Lock()
+		if f.gbuf != nil && off == f.goff+int64(len(f.gbuf)) && len(f.gbuf)+len(src) <= ws {
+			f.gbuf = append(f.gbuf, src...)
+			full := len(f.gbuf) == ws
+			f.dmu.Unlock()
+			if full {
+				f.flushGather()
+			}
+			return len(src), f.commitIfFull()
+		}
+		f.dmu.Unlock()
+		f.flushGather()
+		f.dmu.Lock()
+		if f.gbuf == nil {
+			f.goff, f.gbuf = off, append(make([]byte, 0, ws), src...)
+			f.dmu.Unlock()
+			return len(src), f.commitIfFull()
+		}
+		f.dmu.Unlock() // another writer started one meanwhile: send this one alone
+	} else {
+		f.flushGather()
+	}
+	f.send(append([]byte(nil), src...), off)
+	if err := f.commitIfFull(); err != nil {
+		return 0, err
+	}
+	return len(src), nil
+}
+
+// flushGather sends the gathered small writes, if any.
+func (f *file) flushGather() {
+	f.dmu.Lock()
+	buf, off := f.gbuf, f.goff
+	f.gbuf = nil
+	f.dmu.Unlock()
+	if buf != nil {
+		f.send(buf, off)
+	}
+}
+
+// send queues buf (which the file now owns) to be written at off.
+func (f *file) send(buf []byte, off int64) {
 	end := off + int64(len(buf))
 	sp := &span{lo: off, hi: end}
 	rs := int64(f.fs.rsize)
@@ -399,7 +452,6 @@ func (f *file) write(src []byte, off int64) (int, error) {
 	}
 	f.unstable = append(f.unstable, extent{off, buf})
 	f.unstBytes += len(buf)
-	full := f.unstBytes > maxUnstable
 	ws := f.fs.wsize
 	n := (len(buf) + ws - 1) / ws
 	sp.left = n
@@ -428,12 +480,17 @@ func (f *file) write(src []byte, off int64) (int, error) {
 			f.wcond.Broadcast()
 		}()
 	}
+}
+
+// commitIfFull commits when the uncommitted data passed maxUnstable.
+func (f *file) commitIfFull() error {
+	f.dmu.Lock()
+	full := f.unstBytes > maxUnstable
+	f.dmu.Unlock()
 	if full {
-		if err := f.commit(); err != nil {
-			return 0, err
-		}
+		return f.commit()
 	}
-	return len(src), nil
+	return nil
 }
 
 // span is a write in flight.
@@ -455,6 +512,7 @@ func (f *file) overlapsLocked(sp *span) bool {
 
 // waitWrites waits until every background WRITE of the file is answered.
 func (f *file) waitWrites() {
+	f.flushGather()
 	f.dmu.Lock()
 	for f.pending > 0 {
 		f.wcond.Wait()
@@ -578,5 +636,17 @@ func (o *fileOps) Release() {
 	if o.released.Swap(true) {
 		return
 	}
-	o.f.commit()
+	f := o.f
+	f.commit()
+	f.fs.openFiles.Add(-1)
+	f.dmu.Lock()
+	f.opens--
+	var silly *sillyName
+	if f.opens == 0 {
+		silly, f.silly = f.silly, nil
+	}
+	f.dmu.Unlock()
+	if silly != nil {
+		silly.dir.remove(nfs3.ProcRemove, silly.name) // the last close of an unlinked file
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -89,6 +90,7 @@ func launchGanesha() (*ganesha, func(), error) {
 	quick := rpc.Config{Timeout: 100 * time.Millisecond, Total: 500 * time.Millisecond}
 	if _, err := rpc.GetPort(bg, "127.0.0.1", rpc.PmapProg, rpc.PmapVers, rpc.IPProtoUDP, quick); err != nil {
 		rb := exec.Command("rpcbind", "-f", "-w")
+		rb.SysProcAttr = dieWithUs()
 		if err := rb.Start(); err != nil {
 			stop()
 			return nil, nil, err
@@ -128,6 +130,7 @@ EXPORT { Export_Id=1; Path=%s; Pseudo=/export; Access_Type=RW; Squash=No_Root_Sq
 		return nil, nil, err
 	}
 	cmd := exec.Command("ganesha.nfsd", "-F", "-L", filepath.Join(work, "log"), "-f", cf, "-p", filepath.Join(work, "pid"))
+	cmd.SysProcAttr = dieWithUs()
 	if err := cmd.Start(); err != nil {
 		stop()
 		return nil, nil, err
@@ -170,6 +173,10 @@ func (g *ganesha) fill(opts *Options) {
 	opts.MountPort = g.mntPort
 	opts.Export = g.dir
 }
+
+// dieWithUs makes a child get SIGKILL when the test binary dies, so that
+// a panicking test leaves no server behind.
+func dieWithUs() *syscall.SysProcAttr { return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} }
 
 type portPicker struct{ err error }
 
@@ -519,6 +526,33 @@ func TestGaneshaSemantics(t *testing.T) {
 			}
 			if b := readFile(t, uns, ufsc, p, 10); string(b) != "ro" {
 				t.Errorf("read %q", b)
+			}
+			// An open file unlinked stays readable and writable through
+			// its description (silly rename) and goes at the last close.
+			writeFile(t, ns, fsc, "u", []byte("still here"), 100)
+			uf, err := ns.Open(ctx, fsc, nil, "u", abi.O_RDWR, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := ns.Unlink(ctx, fsc, nil, "u"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(filepath.Join(host, "u")); !os.IsNotExist(err) {
+				t.Errorf("unlinked name still on the host: %v", err)
+			}
+			if _, err := ns.Stat(ctx, fsc, nil, "u", true); err != abi.ENOENT {
+				t.Errorf("stat of the unlinked name: %v", err)
+			}
+			buf := make([]byte, 20)
+			if n, err := uf.ReadAt(ctx, buf, 0); err != nil || string(buf[:n]) != "still here" {
+				t.Errorf("read of an unlinked open file: %q %v", buf[:n], err)
+			}
+			if _, err := uf.WriteAt(ctx, []byte("!"), 10); err != nil {
+				t.Errorf("write to an unlinked open file: %v", err)
+			}
+			uf.DecRef()
+			if m, _ := filepath.Glob(filepath.Join(host, ".nfs*")); len(m) != 0 {
+				t.Errorf("after the last close the host still has %v", m)
 			}
 			// fsync and statfs.
 			f, err = ns.Open(ctx, fsc, nil, "s", abi.O_CREAT|abi.O_RDWR, 0o644)

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -101,6 +102,7 @@ type FS struct {
 	ctx    context.Context // canceled by Unmount
 	cancel context.CancelFunc
 
+	openFiles    atomic.Int64 // open regular files: Unlink checks for silly renames only if any
 	calls        [22]atomic.Uint64
 	bytesRead    atomic.Uint64
 	bytesWritten atomic.Uint64
@@ -154,7 +156,7 @@ func Mount(ctx context.Context, opts Options) (*FS, error) {
 	ctx, cancel := context.WithTimeout(ctx, opts.MountTimeout)
 	defer cancel()
 
-	host, port := opts.Server, 0
+	host, port := strings.TrimSuffix(strings.TrimPrefix(opts.Server, "["), "]"), 0
 	if h, p, err := net.SplitHostPort(opts.Server); err == nil {
 		host = h
 		if port, err = strconv.Atoi(p); err != nil || port <= 0 || port > 65535 {
