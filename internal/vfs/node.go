@@ -12,11 +12,15 @@
 // wraps them in a File (an open file description) that keeps the offset and
 // the status flags.
 //
-// All FileOps are non-blocking: an operation that cannot proceed returns
-// abi.EAGAIN, and the system-call layer waits for readiness through the
-// file's waiter.Waitable and retries. That one mechanism gives blocking
-// reads, O_NONBLOCK, poll, select and epoll, and lets a blocked task be
-// interrupted by a signal.
+// FileOps never wait for an event of unbounded duration: an operation
+// that cannot proceed until something happens (data in a pipe, a key on
+// the console) returns abi.EAGAIN, and the system-call layer waits for
+// readiness through the file's waiter.Waitable and retries. That one
+// mechanism gives blocking reads, O_NONBLOCK, poll, select and epoll, and
+// lets a blocked task be interrupted by a signal. Storage is different:
+// a file system on a disk or a server (FAT32, NFS) waits for its I/O in
+// the call, blocking only the calling task's goroutine (never a hart), for
+// a time its own timeouts bound.
 package vfs
 
 import (
