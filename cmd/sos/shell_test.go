@@ -213,6 +213,9 @@ func TestShellJobs(t *testing.T) {
 		t.Errorf("wait after kill %%1 printed %q, want status 143", out)
 	}
 
+	// exit with a job still running: the job is hung up, SOS shuts
+	// down all the same.
+	run(t, s, "sleep 100 &")
 	s.Type("exit\r")
 	if code := s.Wait(); code != 0 {
 		t.Errorf("sos exited %d after exit, want 0:\n%s", code, s.Output())
@@ -245,9 +248,10 @@ func TestShellHistoryAcrossBoots(t *testing.T) {
 	s.Type("\x1b[A\r")
 	s.Expect("\r\nfrom-the-last-boot\r\n")
 	s.Expect(prompt)
-	s.Type("exit\r")
+	// halt, rather than exit, shuts SOS down too.
+	s.Type("halt\r")
 	if code := s.Wait(); code != 0 {
-		t.Errorf("sos exited %d, want 0:\n%s", code, s.Output())
+		t.Errorf("sos exited %d after halt, want 0:\n%s", code, s.Output())
 	}
 	s.CheckRestored()
 }
@@ -312,4 +316,66 @@ func TestShellPiped(t *testing.T) {
 	}
 }
 
-func init() { ptytest.Timeout = 20 * time.Second } // TEMP
+// BenchmarkShellBootToPrompt measures `sos run` on a terminal from its
+// start until sosh's first prompt (the userland already built and
+// cached), then exits the shell.
+func BenchmarkShellBootToPrompt(b *testing.B) {
+	sos, _ := binaries(b)
+	var total time.Duration
+	n := 0
+	for b.Loop() {
+		start := time.Now()
+		s := ptytest.Start(b, 30, 100, testEnv(), sos, "run")
+		s.Expect(prompt)
+		total += time.Since(start)
+		n++
+		s.Type("exit\r")
+		if code := s.Wait(); code != 0 {
+			b.Fatalf("exit %d:\n%s", code, s.Output())
+		}
+	}
+	b.ReportMetric(float64(total.Microseconds())/float64(n)/1000, "ms-to-prompt")
+}
+
+// BenchmarkShellKeystrokeEcho measures a key typed at sosh's prompt until
+// sosh's line editor echoes it: through the host pty, the line
+// discipline (raw mode), a guest read(2) waking sosh, its editor, and a
+// write(2) back. "busy" has a CPU-bound thread on every hart meanwhile
+// (ttyprog spin, started before sosh in a process group of its own).
+func BenchmarkShellKeystrokeEcho(b *testing.B) {
+	b.Run("idle", func(b *testing.B) { benchShellEcho(b, false) })
+	b.Run("busy", func(b *testing.B) { benchShellEcho(b, true) })
+}
+
+func benchShellEcho(b *testing.B, busy bool) {
+	sos, prog := binaries(b)
+	args := []string{"run"}
+	if busy {
+		args = append(args, "-shell", prog+" spin /bin/sosh")
+	}
+	s := ptytest.Start(b, 30, 100, testEnv(), sos, args...)
+	s.Expect(prompt)
+	if busy {
+		// The spinner and its threads are running: ps lists it.
+		s.Type("ps\r")
+		s.Expect("spin\r\n")
+		s.Expect(prompt)
+	}
+	keys := "abcdefghij"
+	i := 0
+	for b.Loop() {
+		k := keys[i%len(keys) : i%len(keys)+1]
+		s.Type(k)
+		s.Expect(k)
+		i++
+		if i%50 == 0 {
+			s.Type("\x15") // ^U: a fresh line
+			s.Expect(prompt)
+		}
+	}
+	b.StopTimer()
+	s.Type("\x15exit\r")
+	if code := s.Wait(); code != 0 {
+		b.Fatalf("exit %d:\n%s", code, s.Output())
+	}
+}
