@@ -103,6 +103,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	// The console is a terminal when the host's is (both ends): SOS
 	// then runs the host terminal raw, under a parent process that
 	// restores it however this one ends (see term.go).
+	provisionProcs(*smp)
 	terminal := stdout == io.Writer(os.Stdout) && isTerminal(os.Stdin) && isTerminal(os.Stdout)
 	if terminal && os.Getenv(childEnv) == "" {
 		return runTerminalParent(stderr)
