@@ -51,7 +51,7 @@ func interrupt(t *testing.T, s *ptytest.Session, key, want string) string {
 		s.Type(key)
 		if out, ok := s.ExpectWithin(want, 3*time.Second); ok {
 			if try > 0 {
-				t.Logf("%q needed %d presses", key, try+1)
+				t.Logf("%q needed %d presses: %q", key, try+1, out)
 			}
 			return out
 		}
@@ -104,8 +104,19 @@ func TestShellSession(t *testing.T) {
 	s.Type("garbage\x15echo killed\r")
 	s.Expect("\r\nkilled\r\n")
 	s.Expect(prompt)
-	// Up-arrow recalls the line before last.
+	// ^C abandons the line being typed: a fresh prompt, $? 130.
+	s.Type("half a line\x03")
+	s.Expect("^C\r\n" + prompt)
+	if out := run(t, s, "echo $?"); out != "130\r\n" {
+		t.Errorf("$? after ^C at the prompt is %q, want 130", out)
+	}
+	// Up-arrow recalls the line before last (history skips nothing
+	// typed since: the abandoned line is not history, echo $? is).
 	s.Type("\x1b[A\x1b[A\r")
+	s.Expect("\r\nkilled\r\n")
+	s.Expect(prompt)
+	// Once more: the line before that.
+	s.Type("\x1b[A\x1b[A\x1b[A\x1b[A\r")
 	s.Expect("\r\nworld\r\n")
 	s.Expect(prompt)
 
@@ -138,6 +149,11 @@ func TestShellSession(t *testing.T) {
 		if got := psHart(t, out); got != hart {
 			t.Errorf("oncore -c %d -f /bin/ps: ps ran on hart %d:\n%s", hart, got, out)
 		}
+	}
+
+	// /dev/tty is the shell's terminal.
+	if out := run(t, s, "echo to-the-tty > /dev/tty"); out != "to-the-tty\r\n" {
+		t.Errorf("echo > /dev/tty printed %q", out)
 	}
 
 	// time prints real, user and sys.
@@ -252,6 +268,18 @@ func TestShellHistoryAcrossBoots(t *testing.T) {
 	s.Type("halt\r")
 	if code := s.Wait(); code != 0 {
 		t.Errorf("sos exited %d after halt, want 0:\n%s", code, s.Output())
+	}
+	s.CheckRestored()
+}
+
+// TestShellEOF: ^D on an empty line leaves the shell, which shuts SOS
+// down.
+func TestShellEOF(t *testing.T) {
+	s := bootShell(t)
+	s.Type("\x04")
+	s.Expect("exit\r\n")
+	if code := s.Wait(); code != 0 {
+		t.Errorf("sos exited %d after ^D, want 0:\n%s", code, s.Output())
 	}
 	s.CheckRestored()
 }
