@@ -190,6 +190,37 @@ func TestShellJobs(t *testing.T) {
 		t.Errorf("$? after ^C is %q, want 130", out)
 	}
 
+	// ^C reaches every process of a pipeline.
+	s.Type("sleep 100 | cat\r")
+	s.Expect("sleep 100 | cat\r\n")
+	interrupt(t, s, "\x03", prompt)
+	if out := run(t, s, "echo $?"); out != "130\r\n" {
+		t.Errorf("$? after ^C of a pipeline is %q, want 130", out)
+	}
+
+	// A background job reading the terminal is stopped (SIGTTIN); fg
+	// gives it the terminal and it reads what is typed, to ^D.
+	run(t, s, "cat &")
+	for try := 0; ; try++ {
+		out := run(t, s, "jobs")
+		if regexp.MustCompile(`^\[1\]\+\s+Stopped\s+cat &\r\n$`).MatchString(out) {
+			break
+		}
+		if try == 20 {
+			t.Fatalf("cat & reading the terminal was not stopped: jobs says %q", out)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.Type("fg\r")
+	s.Expect("fg\r\ncat\r\n")
+	s.Type("typed to cat\r")
+	s.Expect("typed to cat\r\ntyped to cat\r\n")
+	s.Type("\x04")
+	s.Expect(prompt)
+	if out := run(t, s, "echo $?"); out != "0\r\n" {
+		t.Errorf("$? after cat's end of file is %q, want 0", out)
+	}
+
 	out := run(t, s, "sleep 100 &")
 	if !regexp.MustCompile(`^\[1\] \d+\r\n$`).MatchString(out) {
 		t.Errorf("sleep 100 & printed %q", out)
