@@ -139,7 +139,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sos: %s: %v\n", prog, err)
 		return 126
 	}
-	status, err := sys.Run(path, fs.Args(), append(defaultEnv(), env...))
+	status, err := sys.Run(path, fs.Args(), runEnv(env))
 	if err != nil {
 		fmt.Fprintf(stderr, "sos: %s: %v\n", prog, describeStartError(path, err))
 		return 126
@@ -181,7 +181,7 @@ func bootSystem(sys *boot.System, shell string, env envFlag, start time.Time, st
 			return 2
 		}
 	}
-	initProc, err := sys.Boot(args, append(defaultEnv(), env...))
+	initProc, err := sys.Boot(args, runEnv(env))
 	if err != nil {
 		fmt.Fprintf(stderr, "sos: %v\n", err)
 		return 1
