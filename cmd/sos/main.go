@@ -128,6 +128,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	// The console is a terminal when the host's is (both ends): SOS
 	// then runs the host terminal raw, under a parent process that
 	// restores it however this one ends (see term.go).
+	provisionProcs(*smp)
 	terminal := stdout == io.Writer(os.Stdout) && isTerminal(os.Stdin) && isTerminal(os.Stdout)
 	if terminal && os.Getenv(childEnv) == "" {
 		return runTerminalParent(stderr)
@@ -167,7 +168,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sos: %s: %v\n", prog, err)
 		return 126
 	}
-	status, err := sys.Run(path, fs.Args(), append(defaultEnv(), env...))
+	status, err := sys.Run(path, fs.Args(), runEnv(env))
 	if err != nil {
 		fmt.Fprintf(stderr, "sos: %s: %v\n", prog, describeStartError(path, err))
 		return 126
@@ -209,7 +210,7 @@ func bootSystem(sys *boot.System, shell string, env envFlag, start time.Time, st
 			return 2
 		}
 	}
-	initProc, err := sys.Boot(args, append(defaultEnv(), env...))
+	initProc, err := sys.Boot(args, runEnv(env))
 	if err != nil {
 		fmt.Fprintf(stderr, "sos: %v\n", err)
 		return 1

@@ -15,6 +15,16 @@ import (
 // queue. When a time slice (counted in instructions) ends, the task goes
 // to the back of its hart's queue if anyone is waiting there (or can be
 // stolen from another hart's queue), so every runnable task gets a turn.
+//
+// Wake-up preemption: a task that wakes from a wait (a key typed at the
+// shell, a pipe's reader, a timer) and finds every allowed hart busy does
+// not wait for a whole slice (2M instructions, tens of milliseconds) to
+// end. If a hart is held by a task that has run at least minRun and
+// nobody else is waiting for it, the woken task goes to the front of that
+// hart's queue and the holder is interrupted and yields, going to the
+// back. Only waking tasks preempt, and each preempted holding has run
+// minRun, so a CPU-bound task still gets most of the hart (as Linux's
+// wake-up preemption favours interactive tasks).
 
 // hartState is the scheduler's record of one hart.
 type hartState struct {
@@ -26,7 +36,13 @@ type hartState struct {
 	// holding, which began at since: for /proc/stat and /proc/uptime.
 	busy  time.Duration
 	since time.Time
+	// held is when the owner got the hart.
+	held time.Time
 }
+
+// minRun is how long a task holds a hart before a waking task may preempt
+// it.
+const minRun = 500 * time.Microsecond
 
 // Scheduler hands harts to tasks.
 type Scheduler struct {
@@ -52,8 +68,10 @@ func (s *Scheduler) allMask() uint64 {
 	return 1<<len(s.harts) - 1
 }
 
-// acquire gives t a hart, waiting in a run queue if none is free.
-func (s *Scheduler) acquire(t *Task) *hartState {
+// acquire gives t a hart, waiting in a run queue if none is free; a task
+// that wakes from a wait (woke) may preempt a holder that has had its
+// minimum run.
+func (s *Scheduler) acquire(t *Task, woke bool) *hartState {
 	s.mu.Lock()
 	mask := t.affinity & s.allMask()
 	if mask == 0 {
@@ -66,6 +84,15 @@ func (s *Scheduler) acquire(t *Task) *hartState {
 	for _, hs := range s.harts {
 		if hs.owner == nil && mask&(1<<hs.id) != 0 {
 			return s.grantLocked(hs, t)
+		}
+	}
+	if woke {
+		if hs := s.victimLocked(mask); hs != nil {
+			hs.queue = append([]*Task{t}, hs.queue...)
+			hs.owner.preempt.Store(true)
+			hs.hart.Interrupt()
+			s.mu.Unlock()
+			return <-t.grant
 		}
 	}
 	// The shortest allowed queue.
@@ -81,10 +108,29 @@ func (s *Scheduler) acquire(t *Task) *hartState {
 	return <-t.grant
 }
 
+// victimLocked returns an allowed hart whose owner may be preempted: no
+// one is waiting for it, no preemption is already asked of the owner, and
+// the owner has held it at least minRun. Of several, the one held longest.
+func (s *Scheduler) victimLocked(mask uint64) *hartState {
+	var best *hartState
+	now := time.Now()
+	for m := mask; m != 0; m &= m - 1 {
+		hs := s.harts[bits.TrailingZeros64(m)]
+		if hs.owner == nil || len(hs.queue) > 0 || hs.owner.preempt.Load() || now.Sub(hs.held) < minRun {
+			continue
+		}
+		if best == nil || hs.held.Before(best.held) {
+			best = hs
+		}
+	}
+	return best
+}
+
 // grantLocked makes t the owner of hs and unlocks.
 func (s *Scheduler) grantLocked(hs *hartState, t *Task) *hartState {
 	hs.owner = t
 	hs.since = time.Now() // the hart was idle
+	hs.held = hs.since
 	t.lastHart = hs.id
 	s.switches++
 	s.mu.Unlock()
@@ -113,7 +159,11 @@ func (s *Scheduler) nextLocked(hs *hartState) *Task {
 
 // handTo gives hs to t (who is waiting in acquire) and unlocks.
 func (s *Scheduler) handToLocked(hs *hartState, t *Task) {
+	if hs.owner != nil {
+		hs.owner.preempt.Store(false)
+	}
 	hs.owner = t
+	hs.held = time.Now()
 	t.lastHart = hs.id
 	s.switches++
 	s.mu.Unlock()
@@ -123,6 +173,7 @@ func (s *Scheduler) handToLocked(hs *hartState, t *Task) {
 // release gives up hs, handing it to the next waiting task.
 func (s *Scheduler) release(hs *hartState) {
 	s.mu.Lock()
+	hs.owner.preempt.Store(false)
 	hs.owner = nil
 	if next := s.nextLocked(hs); next != nil {
 		s.handToLocked(hs, next)
@@ -137,6 +188,7 @@ func (s *Scheduler) release(hs *hartState) {
 // another hart. It returns the hart t now holds.
 func (s *Scheduler) yield(t *Task, hs *hartState) *hartState {
 	s.mu.Lock()
+	t.preempt.Store(false)
 	next := s.nextLocked(hs)
 	if next == nil {
 		s.mu.Unlock()
@@ -150,7 +202,7 @@ func (s *Scheduler) yield(t *Task, hs *hartState) *hartState {
 		return <-t.grant
 	}
 	s.handToLocked(hs, next)
-	return s.acquire(t)
+	return s.acquire(t, false)
 }
 
 // Load returns, per hart, the running task's TID (0 if idle) and the

@@ -58,6 +58,9 @@ type Task struct {
 	affinity uint64
 	lastHart int
 	grant    chan *hartState
+	// preempt asks the task to yield its hart at once (set by a waking
+	// task, see sched.go; atomic, read by the task without the lock).
+	preempt atomic.Bool
 
 	// CPU time in nanoseconds (atomic: read by other tasks).
 	userNS atomic.Int64
@@ -193,7 +196,7 @@ func (t *Task) run() {
 			}
 		}
 		if t.hs == nil {
-			t.hs = t.k.sched.acquire(t)
+			t.hs = t.k.sched.acquire(t, true)
 		}
 		h := t.hs.hart
 		h.SetSatp(t.mm.Satp())
@@ -224,7 +227,11 @@ func (t *Task) handleTrap(trap riscv.Trap) {
 	case riscv.Budget:
 		t.hs = t.k.sched.yield(t, t.hs)
 	case riscv.Interrupted:
-		// Signals are looked at before returning to user code.
+		// Signals are looked at before returning to user code. A
+		// waking task may have asked for this hart (see sched.go).
+		if t.preempt.Load() {
+			t.hs = t.k.sched.yield(t, t.hs)
+		}
 	case riscv.LoadPageFault, riscv.StorePageFault, riscv.InstPageFault:
 		acc := riscv.Read
 		switch trap.Cause {

@@ -153,6 +153,13 @@ func (s *Session) Expect(want string) string {
 	return out
 }
 
+// ExpectWithin is Expect with a time limit of d that reports, rather
+// than fails, a want that does not come: for a test that then acts as a
+// person would (types the key again).
+func (s *Session) ExpectWithin(want string, d time.Duration) (string, bool) {
+	return s.expect(want, d)
+}
+
 func (s *Session) expect(want string, d time.Duration) (string, bool) {
 	timer := time.AfterFunc(d, func() {
 		s.mu.Lock()

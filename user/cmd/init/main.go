@@ -30,6 +30,11 @@ func main() {
 		path = "/bin/" + path
 	}
 	fmt.Printf("init: starting %s\n", strings.Join(argv, " "))
+	// The shell starts at home, as after a login, not wherever `sos
+	// run` was started on the host.
+	if home := os.Getenv("HOME"); home == "" || os.Chdir(home) != nil {
+		os.Chdir("/")
+	}
 	terminal := isTerminal(0)
 	pid, err := syscall.ForkExec(path, argv, &syscall.ProcAttr{
 		Env:   os.Environ(),

@@ -8,6 +8,10 @@
 //	                 SIGTTIN stopped it, bring it to the foreground
 //	                 (TIOCSPGRP, SIGCONT), wait for it, take the
 //	                 terminal back
+//	ttyprog spin [PROG ARGS...]
+//	                 with PROG: start "ttyprog spin" in a process group
+//	                 of its own and become PROG (execve); without: keep
+//	                 every hart busy until killed (load for benchmarks)
 //	ttyprog reboot   try reboot(2) with bad arguments, start children (one
 //	                 ignoring SIGTERM), then power off
 package main
@@ -36,6 +40,8 @@ func main() {
 		reboot()
 	case "jobs":
 		jobs()
+	case "spin":
+		spin()
 	case "stubborn":
 		signal.Ignore(syscall.SIGTERM)
 		fmt.Println("stubborn: ignoring SIGTERM")
@@ -82,6 +88,34 @@ func read() {
 }
 
 var spinSink int
+
+func spin() {
+	if len(os.Args) == 2 {
+		for range runtime.NumCPU() - 1 {
+			go func() {
+				for x := 0; ; x++ {
+					spinSink = x
+				}
+			}()
+		}
+		for x := 0; ; x++ {
+			spinSink = x
+		}
+	}
+	self, err := os.Executable()
+	if err != nil {
+		self = os.Args[0]
+	}
+	cmd := exec.Command(self, "spin")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // ^C is not for it
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintf(os.Stderr, "ttyprog: %v\n", err)
+		os.Exit(1)
+	}
+	err = syscall.Exec(os.Args[2], os.Args[2:], os.Environ())
+	fmt.Fprintf(os.Stderr, "ttyprog: %s: %v\n", os.Args[2], err)
+	os.Exit(1)
+}
 
 func ioctl(fd int, req uintptr, p unsafe.Pointer) syscall.Errno {
 	_, _, e := syscall.Syscall(syscall.SYS_IOCTL, uintptr(fd), req, uintptr(p))
