@@ -66,14 +66,16 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
-func testEnv() []string {
-	return append(os.Environ(), "TERM=xterm")
+// testEnv is the environment sos runs in under test: its NFS root (the
+// default $XDG_DATA_HOME/sos/root) in a directory of the test's own.
+func testEnv(t testing.TB) []string {
+	return append(os.Environ(), "TERM=xterm", "XDG_DATA_HOME="+t.TempDir())
 }
 
 // startSOS runs `sos run ARGS` on a 30x100 pseudo-terminal.
 func startSOS(t *testing.T, args ...string) *ptytest.Session {
 	sos, _ := binaries(t)
-	return ptytest.Start(t, 30, 100, testEnv(), sos, append([]string{"run"}, args...)...)
+	return ptytest.Start(t, 30, 100, testEnv(t), sos, append([]string{"run"}, args...)...)
 }
 
 // TestConsoleSession: booting on a terminal shows the banner, runs the
@@ -85,7 +87,7 @@ func TestConsoleSession(t *testing.T) {
 	_, prog := binaries(t)
 	s := startSOS(t, "-shell", prog+" read")
 	s.Expect("SOS: 2 harts, 512 MiB RAM")
-	s.Expect("mounts: / (host, read-only)")
+	s.Expect("mounts: / (nfs ")
 	s.Expect("init: starting " + prog + " read\r\n")
 	ready := s.Expect("\r\n")
 	var pid, pgrp, sid int
@@ -236,6 +238,7 @@ func childOf(t *testing.T, pid int) int {
 func TestConsolePiped(t *testing.T) {
 	sos, prog := binaries(t)
 	cmd := exec.Command(sos, "run", "-shell", prog+" read")
+	cmd.Env = testEnv(t)
 	cmd.Stdin = strings.NewReader("one\ntwo\n")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -256,6 +259,7 @@ func TestConsolePiped(t *testing.T) {
 func TestBootWithoutShell(t *testing.T) {
 	sos, _ := binaries(t)
 	cmd := exec.Command(sos, "run", "-shell", "/no/such/shell")
+	cmd.Env = testEnv(t)
 	cmd.Stdin = strings.NewReader("")
 	out, err := cmd.CombinedOutput()
 	if code := cmd.ProcessState.ExitCode(); err == nil || code != 1 {
@@ -276,7 +280,7 @@ func BenchmarkBootToInitTerminal(b *testing.B) {
 	n := 0
 	for b.Loop() {
 		start := time.Now()
-		s := ptytest.Start(b, 30, 100, testEnv(), sos, "run", "-shell", "/bin/true")
+		s := ptytest.Start(b, 30, 100, testEnv(b), sos, "run", "-shell", "/bin/true")
 		s.Expect("init: starting")
 		first := time.Since(start)
 		if code := s.Wait(); code != 0 {
@@ -297,6 +301,7 @@ func BenchmarkBootToInit(b *testing.B) {
 	for b.Loop() {
 		start := time.Now()
 		cmd := exec.Command(sos, "run", "-shell", "/bin/true")
+		cmd.Env = testEnv(b)
 		stdout, err := cmd.StdoutPipe()
 		if err != nil {
 			b.Fatal(err)
@@ -347,7 +352,7 @@ func BenchmarkKeystrokeEcho(b *testing.B) {
 // hart runs meanwhile).
 func benchEcho(b *testing.B, args string) {
 	sos, prog := binaries(b)
-	s := ptytest.Start(b, 30, 100, testEnv(), sos, "run", "-shell", prog+" "+args)
+	s := ptytest.Start(b, 30, 100, testEnv(b), sos, "run", "-shell", prog+" "+args)
 	s.Expect("ready")
 	keys := "abcdefghij"
 	i := 0

@@ -7,8 +7,8 @@ import "strings"
 // than following it (Go, like most programs, takes the first of two
 // entries for one name, so `-env HOME=/x` would otherwise change
 // nothing).
-func runEnv(env envFlag) []string {
-	out := defaultEnv()
+func runEnv(env envFlag, home string) []string {
+	out := defaultEnv(home)
 	for _, kv := range env {
 		k, _, _ := strings.Cut(kv, "=")
 		i := 0

@@ -9,7 +9,7 @@ import (
 // TestRunEnv: -env replaces a default, adds a new name, and the last of
 // two -env for one name wins.
 func TestRunEnv(t *testing.T) {
-	got := runEnv(envFlag{"HOME=/home/user", "FOO=1", "FOO=2"})
+	got := runEnv(envFlag{"HOME=/home/user", "FOO=1", "FOO=2"}, "/tmp")
 	var homes, foos []string
 	for _, kv := range got {
 		switch {

@@ -168,7 +168,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sos: %s: %v\n", prog, err)
 		return 126
 	}
-	status, err := sys.Run(path, fs.Args(), runEnv(env))
+	status, err := sys.Run(path, fs.Args(), runEnv(env, sys.Home()))
 	if err != nil {
 		fmt.Fprintf(stderr, "sos: %s: %v\n", prog, describeStartError(path, err))
 		return 126
@@ -210,7 +210,7 @@ func bootSystem(sys *boot.System, shell string, env envFlag, start time.Time, st
 			return 2
 		}
 	}
-	initProc, err := sys.Boot(args, runEnv(env))
+	initProc, err := sys.Boot(args, runEnv(env, sys.Home()))
 	if err != nil {
 		fmt.Fprintf(stderr, "sos: %v\n", err)
 		return 1
@@ -247,8 +247,8 @@ func bootSystem(sys *boot.System, shell string, env envFlag, start time.Time, st
 }
 
 // defaultEnv is the environment programs start with, before -env.
-func defaultEnv() []string {
-	env := []string{"PATH=/bin:/usr/bin:/usr/local/bin", "HOME=/tmp", "USER=user", "LOGNAME=user", "LANG=C.UTF-8"}
+func defaultEnv(home string) []string {
+	env := []string{"PATH=/bin:/usr/bin:/usr/local/bin", "HOME=" + home, "USER=user", "LOGNAME=user", "LANG=C.UTF-8"}
 	if term := os.Getenv("TERM"); term != "" {
 		env = append(env, "TERM="+term)
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -270,29 +269,24 @@ func TestShellJobs(t *testing.T) {
 	s.CheckRestored()
 }
 
-// TestShellHistoryAcrossBoots: the history a shell left in its file is
-// what up-arrow recalls in the next boot's shell.
+// TestShellHistoryAcrossBoots: SOS's root is an NFS export of a host
+// directory, so what one boot's shell typed is what up-arrow recalls in
+// the next boot's, from the history file in the user's home there.
 func TestShellHistoryAcrossBoots(t *testing.T) {
-	// SOS's /tmp is its own tmpfs, covering the host's: the file is
-	// made beside the test, under the host tree SOS shows at /.
-	dir, err := os.MkdirTemp(".", "history-test-")
-	if err != nil {
-		t.Fatal(err)
+	sos, _ := binaries(t)
+	env := testEnv(t) // one root for both boots
+	s := ptytest.Start(t, 30, 100, env, sos, "run")
+	s.Expect(prompt)
+	if out := run(t, s, "echo from-the-last-boot"); out != "from-the-last-boot\r\n" {
+		t.Fatalf("echo printed %q", out)
 	}
-	defer os.RemoveAll(dir)
-	if err := os.Chmod(dir, 0o755); err != nil { // SOS's user is not the host's
-		t.Fatal(err)
+	s.Type("exit\r")
+	if code := s.Wait(); code != 0 {
+		t.Fatalf("first boot: sos exited %d:\n%s", code, s.Output())
 	}
-	dir, err = filepath.Abs(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hist := filepath.Join(dir, "history")
-	if err := os.WriteFile(hist, []byte("echo from-the-last-boot\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	s := bootShell(t, "-env", "SOSH_HISTORY="+hist)
-	s.Type("\x1b[A\r")
+	s = ptytest.Start(t, 30, 100, env, sos, "run")
+	s.Expect(prompt)
+	s.Type("\x1b[A\x1b[A\r") // past the "exit"
 	s.Expect("\r\nfrom-the-last-boot\r\n")
 	s.Expect(prompt)
 	// halt, rather than exit, shuts SOS down too.
@@ -337,7 +331,7 @@ func TestShellPiped(t *testing.T) {
 	cmd.Stdin = strings.NewReader(script)
 	var out, errb strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	cmd.Env = testEnv()
+	cmd.Env = testEnv(t)
 	err := cmd.Run()
 	if code := cmd.ProcessState.ExitCode(); code != 0 {
 		t.Errorf("sos exited %d (%v), want 0 (init powers off whatever the shell's status)", code, err)
@@ -384,7 +378,7 @@ func BenchmarkShellBootToPrompt(b *testing.B) {
 	n := 0
 	for b.Loop() {
 		start := time.Now()
-		s := ptytest.Start(b, 30, 100, testEnv(), sos, "run")
+		s := ptytest.Start(b, 30, 100, testEnv(b), sos, "run")
 		s.Expect(prompt)
 		total += time.Since(start)
 		n++
@@ -412,7 +406,7 @@ func benchShellEcho(b *testing.B, busy bool) {
 	if busy {
 		args = append(args, "-shell", prog+" spin /bin/sosh")
 	}
-	s := ptytest.Start(b, 30, 100, testEnv(), sos, args...)
+	s := ptytest.Start(b, 30, 100, testEnv(b), sos, args...)
 	s.Expect(prompt)
 	if busy {
 		// The spinner and its threads are running: ps lists it.

@@ -185,12 +185,9 @@ func New(cfg Config) (*System, error) {
 	rootFS := vfs.NewFSContext(ns.Root(), ns.Root(), 0o022)
 	rootFS.SetCreds(vfs.RootCreds)
 	if cfg.NFS != nil {
-		// A fresh export has no mount points yet.
-		for _, p := range []string{"/tmp", "/dev", "/proc", "/bin"} {
-			if err := ns.Mkdir(init, rootFS, nil, p, 0o755); err != nil && err != abi.EEXIST {
-				s.Close()
-				return nil, fmt.Errorf("boot: making %s in the NFS root: %v", p, err)
-			}
+		if err := s.provision(rootFS); err != nil {
+			s.Close()
+			return nil, err
 		}
 	}
 	for _, mt := range mounts {

@@ -2,8 +2,10 @@ package boot
 
 import (
 	"context"
+
 	"fmt"
 	"os"
+	"sos/internal/abi"
 	"time"
 
 	"sos/internal/fs/nfs"
@@ -85,6 +87,50 @@ func (s *System) rootNode() (vfs.Node, string, []vfs.MountOption, error) {
 	s.addRelease("unmount /", fs.Unmount)
 	s.mounts = append(s.mounts, fmt.Sprintf("/ (nfs %s, %s, %d KiB transfers)", r.source(), transport(r.Transport), fs.ReadSize()>>10))
 	return fs.Root(), "nfs", []vfs.MountOption{vfs.Source(r.source()), vfs.WithFileSystem(fs)}, nil
+}
+
+// UserHome is the home directory of SOS's user on a writable root.
+const UserHome = "/home/user"
+
+// Home is where HOME points: UserHome on an NFS root (it lasts from boot
+// to boot), /tmp on the host's read-only tree.
+func (s *System) Home() string {
+	if s.cfg.NFS != nil {
+		return UserHome
+	}
+	return "/tmp"
+}
+
+// provision gives a fresh NFS root what SOS expects of it: the mount
+// points, the user's home, and /etc/passwd and /etc/group naming SOS's
+// users. What is there already is left alone.
+func (s *System) provision(fsctx *vfs.FSContext) error {
+	ns := s.Kernel.Namespace()
+	ctx := bootContext{}
+	for _, p := range []string{"/tmp", "/dev", "/proc", "/bin", "/etc", "/home", UserHome} {
+		if err := ns.Mkdir(ctx, fsctx, nil, p, 0o755); err != nil && err != abi.EEXIST {
+			return fmt.Errorf("boot: making %s in the NFS root: %v", p, err)
+		}
+	}
+	files := []struct{ path, text string }{
+		{"/etc/passwd", "root:x:0:0:root:/root:/bin/sosh\nuser:x:1000:1000:SOS user:" + UserHome + ":/bin/sosh\n"},
+		{"/etc/group", "root:x:0:\nuser:x:1000:\n"},
+	}
+	for _, f := range files {
+		file, err := ns.Open(ctx, fsctx, nil, f.path, abi.O_WRONLY|abi.O_CREAT|abi.O_EXCL, 0o644)
+		if err == abi.EEXIST {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("boot: making %s in the NFS root: %v", f.path, err)
+		}
+		_, err = file.Write(ctx, []byte(f.text))
+		file.DecRef()
+		if err != nil {
+			return fmt.Errorf("boot: writing %s in the NFS root: %v", f.path, err)
+		}
+	}
+	return nil
 }
 
 func transport(t string) string {
