@@ -144,19 +144,21 @@ func runNfsCp(o *fsOptions, t fsTarget) (*fsbench.Report, error) {
 	if err := writePattern(src, size); err != nil {
 		return nil, err
 	}
-	rel := strings.TrimPrefix(nfsBenchDir, "/") + "/nfs-cp.dat"
-	host := filepath.Join(dir, rel)
+	benchDir := filepath.Join(dir, nfsBenchDir)
 	rep := &fsbench.Report{Version: 1, Labels: map[string]string{fsbench.LabelFS: t.name, fsbench.LabelSystem: "host",
 		fsbench.LabelReference: "nfs-cp", "server": t.nfsServer},
-		Dir: filepath.Dir(host), File: filepath.Base(host), Iterations: o.iterations, FileSize: size, MaxRequests: 1,
+		Dir: benchDir, File: "nfs-cp-N.dat", Iterations: o.iterations, FileSize: size, MaxRequests: 1,
 		Sizes: []int64{req}, Ops: []string{fsbench.Write, fsbench.Read}}
-	defer os.Remove(host)
-	for range o.iterations {
+	for i := range o.iterations {
+		// A new name each time: nfs-cp creates exclusively, and a name
+		// removed behind ganesha's back stays in its cache for a minute.
+		name := fmt.Sprintf("nfs-cp-%d.dat", i)
+		host := filepath.Join(benchDir, name)
+		defer os.Remove(host)
+		rel := strings.TrimPrefix(nfsBenchDir, "/") + "/" + name
 		for _, op := range rep.Ops {
 			args := []string{src, url(rel)}
-			if op == fsbench.Write {
-				os.Remove(host)
-			} else {
+			if op == fsbench.Read {
 				// nfs-cp will not write to /dev/null: a file in memory.
 				os.Remove(dst)
 				args = []string{url(rel), dst}
@@ -176,6 +178,9 @@ func runNfsCp(o *fsOptions, t fsTarget) (*fsbench.Report, error) {
 				fmt.Fprintf(o.progress, "nfs-cp %s: %-5s %8d bytes in %.6fs, %8.2f MiB/s\n", t.nfsServer, op, size, sec, s.Bandwidth/(1<<20))
 			}
 		}
+	}
+	if fi, err := os.Stat(dst); err != nil || fi.Size() != size {
+		return nil, fmt.Errorf("nfs-cp read back %v, %v; want %d bytes", fi, err, size)
 	}
 	return rep, rep.Check()
 }
