@@ -58,8 +58,8 @@ func benchFS(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.sizes, "sizes", "512-1M", "request sizes: MIN-MAX (powers of two) or a comma-separated list")
 	fs.StringVar(&o.fileSize, "file-size", "8M", "bytes per sample (small requests use at most -max-requests requests)")
 	fs.Int64Var(&o.maxRequests, "max-requests", 4096, "at most this many requests per sample")
-	fs.StringVar(&o.tsizes, "tsizes", "4K,16K,64K,256K,1M", "NFS transfer sizes to sweep on NFS targets (one boot each; nfs-udp takes those <= 32K)")
-	nfsTsize := fs.String("nfs-tsize", "64K", "the transfer size at which NFS targets run every request size (the request-size graph); the others run requests >= 64K")
+	fs.StringVar(&o.tsizes, "tsizes", "4K-1M", "NFS transfer sizes to sweep on NFS targets: MIN-MAX (powers of two) or a list (one boot each; nfs-udp takes those <= 32K)")
+	nfsTsize := fs.String("nfs-tsize", "256K", "the transfer size at which NFS targets run every request size (the request-size graph); the others run requests >= 64K")
 	fs.BoolVar(&o.nfscp, "nfscp", true, "measure libnfs's nfs-cp against the servers of the NFS targets measured")
 	fs.IntVar(&o.harts, "smp", 2, "SOS's harts")
 	mem := fs.String("mem", "512M", "SOS's memory (tmpfs gets a quarter)")
@@ -97,11 +97,11 @@ func benchFS(args []string, stdout, stderr io.Writer) int {
 	} else {
 		o.nfsTsize = int(n)
 	}
-	for _, t := range strings.Split(o.tsizes, ",") {
-		n, err := fsbench.ParseSize(strings.TrimSpace(t))
-		if err != nil {
-			return fail(fmt.Errorf("-tsizes: %v", err))
-		}
+	tsizes, err := fsbench.ParseSizes(o.tsizes)
+	if err != nil {
+		return fail(fmt.Errorf("-tsizes: %v", err))
+	}
+	for _, n := range tsizes {
 		o.tsizeList = append(o.tsizeList, int(n))
 	}
 	if o.iterations < 1 || o.maxRequests < 1 {

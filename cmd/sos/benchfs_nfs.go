@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -149,6 +150,21 @@ func runNfsCp(o *fsOptions, t fsTarget) (*fsbench.Report, error) {
 		fsbench.LabelReference: "nfs-cp", "server": t.nfsServer},
 		Dir: benchDir, File: "nfs-cp-N.dat", Iterations: o.iterations, FileSize: size, MaxRequests: 1,
 		Sizes: []int64{req}, Ops: []string{fsbench.Write, fsbench.Read}}
+	// nfs-cp's fixed cost: starting it, MOUNT, LOOKUPs, an empty file in
+	// and out. It is in every sample; the table prints it beside them.
+	empty := filepath.Join(local, "empty")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		return nil, err
+	}
+	emptyRel := strings.TrimPrefix(nfsBenchDir, "/") + "/nfs-cp-empty.dat"
+	defer os.Remove(filepath.Join(benchDir, "nfs-cp-empty.dat"))
+	for i, args := range [][]string{{empty, url(emptyRel)}, {url(emptyRel), filepath.Join(local, "empty-back")}} {
+		start := time.Now()
+		if msg, err := exec.Command("nfs-cp", args...).CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("nfs-cp %s: %v: %s", strings.Join(args, " "), err, lastLines(string(msg), 3))
+		}
+		rep.Labels[[]string{"fixed_write_us", "fixed_read_us"}[i]] = strconv.FormatInt(time.Since(start).Microseconds(), 10)
+	}
 	for i := range o.iterations {
 		// A new name each time: nfs-cp creates exclusively, and a name
 		// removed behind ganesha's back stays in its cache for a minute.
@@ -246,6 +262,12 @@ func printTargets(w io.Writer, runs []fsRun) {
 	if rows > 0 {
 		fmt.Fprintln(w, "\nNFS, requests >= 64K (MiB/s, mean ± sd of every such sample), over nfs-cp's mean on the same server (target >= 0.50):")
 		w.Write(buf.Bytes())
+		for _, r := range runs {
+			if l := r.report.Labels; r.refFor != "" && l["fixed_write_us"] != "" {
+				fmt.Fprintf(w, "%s: each sample includes starting nfs-cp and mounting; an empty file takes %s µs in, %s µs out\n",
+					r.name, l["fixed_write_us"], l["fixed_read_us"])
+			}
+		}
 	}
 
 	// FAT32 against dd, per request size.
