@@ -71,6 +71,7 @@ func benchFS(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "bound on each run")
 	fs.BoolVar(&o.verify, "verify", false, "have the benchmark check every byte it reads (inside the timed read)")
 	verbose := fs.Bool("v", false, "print every sample as it is measured")
+	writeJSON := fs.Bool("json", true, "write each run's report (every sample) as JSON to -o; false: only the table and the graphs")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -259,7 +260,7 @@ func benchFS(args []string, stdout, stderr io.Writer) int {
 	printFSTable(&table, runs)
 	printTargets(&table, runs)
 	stdout.Write(table.Bytes())
-	files, err := writeFSResults(o.outDir, runs, append(header.Bytes(), table.Bytes()...))
+	files, err := writeFSResults(o.outDir, runs, append(header.Bytes(), table.Bytes()...), *writeJSON)
 	if err != nil {
 		return fail(err)
 	}
@@ -681,20 +682,22 @@ func hm(s []fsbench.Sample) string {
 
 // writeFSResults writes each run's report as JSON, the table, and the
 // graphs into dir, and returns the files written.
-func writeFSResults(dir string, runs []fsRun, table []byte) ([]string, error) {
+func writeFSResults(dir string, runs []fsRun, table []byte, writeJSON bool) ([]string, error) {
 	var files []string
 	var all []fsbench.Run
 	var byRequest []fsbench.Run
 	for _, r := range runs {
-		b, err := json.MarshalIndent(r.report, "", "  ")
-		if err != nil {
-			return nil, err
+		if writeJSON {
+			b, err := json.MarshalIndent(r.report, "", "  ")
+			if err != nil {
+				return nil, err
+			}
+			name := filepath.Join(dir, fileName(r.name)+".json")
+			if err := os.WriteFile(name, append(b, '\n'), 0o644); err != nil {
+				return nil, err
+			}
+			files = append(files, name)
 		}
-		name := filepath.Join(dir, fileName(r.name)+".json")
-		if err := os.WriteFile(name, append(b, '\n'), 0o644); err != nil {
-			return nil, err
-		}
-		files = append(files, name)
 		all = append(all, fsbench.Run{Name: r.base, Report: r.report})
 		if r.full {
 			byRequest = append(byRequest, fsbench.Run{Name: r.name, Report: r.report})
