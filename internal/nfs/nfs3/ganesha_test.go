@@ -36,10 +36,12 @@ func TestGanesha(t *testing.T) {
 	cfg := rpc.Config{Timeout: 500 * time.Millisecond, Total: 20 * time.Second,
 		Cred: rpc.AuthSysParams{MachineName: "sos-test"}.Auth()}
 
-	// The portmapper knows ganesha's ports.
+	// The portmapper knows a MOUNT port. Not necessarily this ganesha's:
+	// the portmapper is machine-wide, and a ganesha another test binary
+	// started meanwhile replaces the registration with its own.
 	p, err := rpc.GetPort(ctx, "127.0.0.1", MountProgram, MountVersion, rpc.IPProtoTCP, cfg)
-	if err != nil || int(p) != mountPort {
-		t.Errorf("GETPORT mount: %d %v, want %d", p, err, mountPort)
+	if err != nil || p == 0 {
+		t.Errorf("GETPORT mount: %d %v, want a port (this ganesha's is %d)", p, err, mountPort)
 	}
 
 	for _, network := range []string{"udp", "tcp"} {

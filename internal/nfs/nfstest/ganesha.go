@@ -20,6 +20,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -99,12 +100,27 @@ func StartGanesha(cfg Config) (*Ganesha, error) {
 	if err := holdRpcbind(cfg.Timeout); err != nil {
 		return nil, err
 	}
-	g, err := startGanesha(cfg)
-	if err != nil {
-		releaseRpcbind()
-		return nil, err
+	for attempt := 1; ; attempt++ {
+		g, err := startGanesha(cfg)
+		if err == nil {
+			return g, nil
+		}
+		if attempt == 3 || !strings.Contains(err.Error(), "Cannot register") {
+			releaseRpcbind()
+			return nil, err
+		}
+		// Ganesha exits when it cannot register with the portmapper:
+		// the one that answered was another process's (rpcbind is
+		// machine-wide) and went away with it. Make sure one answers and
+		// try again.
+		rpcbind.mu.Lock()
+		err = ensureRpcbind(cfg.Timeout)
+		rpcbind.mu.Unlock()
+		if err != nil {
+			releaseRpcbind()
+			return nil, err
+		}
 	}
-	return g, nil
 }
 
 func startGanesha(cfg Config) (*Ganesha, error) {
@@ -247,53 +263,74 @@ func FreePort() (int, error) {
 }
 
 // rpcbind is the portmapper this process started, shared by its
-// Ganeshas: ganesha registers its programs there at start (and refuses
-// NFSv3 over UDP without one).
+// Ganeshas: ganesha registers its programs there at start, and exits if
+// it cannot. The portmapper is machine-wide (port 111), so the one that
+// answers may be another process's, which can go away with it; ganeshas
+// already running do not need it any more, and StartGanesha starts a new
+// one when a registration fails.
 var rpcbind struct {
 	mu    sync.Mutex
-	users int
-	cmd   *exec.Cmd // nil: another process's rpcbind answered
+	users int       // Ganeshas of this process that are running or starting
+	cmd   *exec.Cmd // the rpcbind this process started, or nil
+	done  chan struct{}
 }
 
-// holdRpcbind makes sure a portmapper answers on 127.0.0.1:111, starting
-// rpcbind if none does, and counts a user of it.
+// holdRpcbind makes sure a portmapper answers on 127.0.0.1:111 and
+// counts a user of it.
 func holdRpcbind(timeout time.Duration) error {
 	rpcbind.mu.Lock()
 	defer rpcbind.mu.Unlock()
-	if rpcbind.users > 0 {
-		rpcbind.users++
-		return nil
+	if err := ensureRpcbind(timeout); err != nil {
+		return err
 	}
+	rpcbind.users++
+	return nil
+}
+
+// ensureRpcbind starts rpcbind if no portmapper answers. rpcbind.mu is
+// held.
+func ensureRpcbind(timeout time.Duration) error {
 	if portmapperAnswers() {
-		rpcbind.users, rpcbind.cmd = 1, nil
 		return nil
 	}
+	stopRpcbind() // ours, if any, is not answering
 	cmd := exec.Command("rpcbind", "-f", "-w")
 	cmd.SysProcAttr = dieWithUs()
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("starting rpcbind: %v", err)
 	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	rpcbind.cmd, rpcbind.done = cmd, done
 	deadline := time.Now().Add(timeout)
 	for !portmapperAnswers() {
+		// If ours exited, another process's may have won port 111:
+		// keep asking until the deadline either way.
 		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			cmd.Wait()
+			stopRpcbind()
 			return fmt.Errorf("rpcbind did not answer on port 111 within %v (is another portmapper half-started, or are we not root?)", timeout)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	rpcbind.users, rpcbind.cmd = 1, cmd
 	return nil
+}
+
+// stopRpcbind stops the rpcbind this process started, if any. rpcbind.mu
+// is held.
+func stopRpcbind() {
+	if rpcbind.cmd != nil {
+		rpcbind.cmd.Process.Kill()
+		<-rpcbind.done
+		rpcbind.cmd, rpcbind.done = nil, nil
+	}
 }
 
 func releaseRpcbind() {
 	rpcbind.mu.Lock()
 	defer rpcbind.mu.Unlock()
 	rpcbind.users--
-	if rpcbind.users == 0 && rpcbind.cmd != nil {
-		rpcbind.cmd.Process.Kill()
-		rpcbind.cmd.Wait()
-		rpcbind.cmd = nil
+	if rpcbind.users == 0 {
+		stopRpcbind()
 	}
 }
 
