@@ -46,9 +46,19 @@ import (
 //     (dropping the cache needs root and would disturb everyone else on
 //     the machine). -direct makes dd use O_DIRECT both ways instead,
 //     where the host file system allows it.
+//   - nfs-cp: libnfs's native C client copying a file of the largest
+//     sample's size into and out of the server of each NFS target
+//     measured (the built-in server, ganesha): the milestone's ceiling
+//     for an NFS client. Its samples include starting it and mounting,
+//     whose cost the table prints.
+//
+// NFS targets (benchfs_nfs.go) are booted once per transfer size
+// (-tsizes); at -nfs-tsize they run every request size, at the others
+// requests of 64 KiB and more, for the transfer-size graph.
 //
 // The table's ratios are SOS's mean bandwidth over the reference's at
-// the same request size.
+// the same request size; then the milestone's targets: NFS over nfs-cp
+// on the same server and FAT32 over dd, for requests of 64 KiB and more.
 func benchFS(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench fs", flag.ContinueOnError)
 	fs.SetOutput(stderr)
