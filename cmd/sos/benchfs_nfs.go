@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -40,14 +41,20 @@ func nfsTargets(o *fsOptions) []fsTarget {
 			if err := makeExport(builtin); err != nil {
 				return err
 			}
-			cfg.NFS = &boot.NFSRoot{Serve: builtin, Transport: transport, TransferSize: tsize, Timeout: o.timeout}
+			cfg.NFS = &boot.NFSRoot{Serve: builtin, Transport: transport, TransferSize: tsize}
 			return nil
 		}
 	}
 	gdir := filepath.Join(o.hostDir, "ganesha")
 	return []fsTarget{
 		{name: "nfs", dir: nfsBenchDir, tsizes: o.tsizeList, nfsServer: "sos nfsd", configure: serve("tcp")},
-		{name: "nfs-udp", dir: nfsBenchDir, tsizes: udpSizes, nfsServer: "sos nfsd", configure: serve("udp")},
+		{name: "nfs-udp", dir: nfsBenchDir, tsizes: udpSizes, nfsServer: "sos nfsd", configure: serve("udp"),
+			available: func() error {
+				if len(udpSizes) == 0 {
+					return errors.New("no -tsizes of 32K or less (SOS's client caps UDP transfers there, so that a reply fits a datagram)")
+				}
+				return nil
+			}},
 		{name: "nfs-ganesha", dir: nfsBenchDir, tsizes: o.tsizeList, nfsServer: "nfs-ganesha",
 			available: nfstest.Check,
 			configure: func(cfg *boot.Config, tsize int) error {
@@ -56,7 +63,7 @@ func nfsTargets(o *fsOptions) []fsTarget {
 					return err
 				}
 				cfg.NFS = &boot.NFSRoot{Server: g.Addr(), MountPort: g.MountPort, Export: g.Dir,
-					Transport: "tcp", TransferSize: tsize, Timeout: o.timeout}
+					Transport: "tcp", TransferSize: tsize}
 				return nil
 			}},
 	}
