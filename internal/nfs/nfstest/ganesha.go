@@ -88,8 +88,8 @@ func Check() error {
 // TCP) on 127.0.0.1, and rpcbind first if none answers on port 111. It
 // returns once MOUNT answers, or an error (with ganesha's log) if the
 // tools are missing, ganesha exits or it does not answer in time. The
-// servers it starts get SIGKILL if the calling process dies, so a
-// panicking test leaves none behind.
+// servers it starts die with the calling process, even if it is killed
+// outright, so a panicking test leaves none behind.
 func StartGanesha(cfg Config) (*Ganesha, error) {
 	if err := Check(); err != nil {
 		return nil, err
@@ -271,7 +271,8 @@ func FreePort() (int, error) {
 var rpcbind struct {
 	mu    sync.Mutex
 	users int       // Ganeshas of this process that are running or starting
-	cmd   *exec.Cmd // the rpcbind this process started, or nil
+	cmd   *exec.Cmd // the shell holding the rpcbind this process started, or nil
+	stdin *os.File  // the shell's standard input: closing it stops rpcbind
 	done  chan struct{}
 }
 
@@ -294,14 +295,28 @@ func ensureRpcbind(timeout time.Duration) error {
 		return nil
 	}
 	stopRpcbind() // ours, if any, is not answering
-	cmd := exec.Command("rpcbind", "-f", "-w")
-	cmd.SysProcAttr = dieWithUs()
-	if err := cmd.Start(); err != nil {
+	// rpcbind changes its user to _rpc, which clears the parent-death
+	// signal (prctl(2)), so it would outlive a test binary that dies. A
+	// shell holds it instead and kills it when its standard input, a
+	// pipe only this process writes, reaches end of file: when
+	// stopRpcbind closes it, or when this process dies.
+	r, w, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command("sh", "-c", "rpcbind -f -w & p=$!; read x; kill $p; wait $p")
+	cmd.Stdin = r
+	// No parent-death signal for the shell: it must live to kill rpcbind.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // nor take a terminal's signals meant for us
+	err = cmd.Start()
+	r.Close()
+	if err != nil {
+		w.Close()
 		return fmt.Errorf("starting rpcbind: %v", err)
 	}
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
-	rpcbind.cmd, rpcbind.done = cmd, done
+	rpcbind.cmd, rpcbind.stdin, rpcbind.done = cmd, w, done
 	deadline := time.Now().Add(timeout)
 	for !portmapperAnswers() {
 		// If ours exited, another process's may have won port 111:
@@ -319,9 +334,9 @@ func ensureRpcbind(timeout time.Duration) error {
 // is held.
 func stopRpcbind() {
 	if rpcbind.cmd != nil {
-		rpcbind.cmd.Process.Kill()
+		rpcbind.stdin.Close() // the shell kills rpcbind and waits for it
 		<-rpcbind.done
-		rpcbind.cmd, rpcbind.done = nil, nil
+		rpcbind.cmd, rpcbind.stdin, rpcbind.done = nil, nil, nil
 	}
 }
 

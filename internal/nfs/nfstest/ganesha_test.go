@@ -1,8 +1,13 @@
 package nfstest
 
 import (
+	"bufio"
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -69,4 +74,79 @@ func TestGanesha(t *testing.T) {
 	if _, err := os.Stat(given); err != nil {
 		t.Errorf("Close removed the given directory: %v", err)
 	}
+}
+
+// TestServersDieWithUs: when a process that started ganesha (and
+// rpcbind) is killed outright, with no chance to Close, both go too.
+// The child is this test binary run again; it prints the pids and waits.
+func TestServersDieWithUs(t *testing.T) {
+	if os.Getenv("NFSTEST_CHILD") == "1" {
+		g, err := StartGanesha(Config{})
+		if err != nil {
+			fmt.Println("error:", err)
+			os.Exit(1)
+		}
+		pids := []int{g.cmd.Process.Pid}
+		rpcbind.mu.Lock()
+		if rpcbind.cmd != nil {
+			shell := rpcbind.cmd.Process.Pid
+			b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", shell, shell))
+			for _, f := range strings.Fields(string(b)) {
+				if pid, err := strconv.Atoi(f); err == nil {
+					pids = append(pids, pid)
+				}
+			}
+		}
+		rpcbind.mu.Unlock()
+		fmt.Println(pids, g.work)
+		select {}
+	}
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestServersDieWithUs$")
+	cmd.Env = append(os.Environ(), "NFSTEST_CHILD=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "[") {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("child: %q %v", line, err)
+	}
+	list, work, _ := strings.Cut(strings.TrimSpace(line), "] ")
+	defer os.RemoveAll(work) // the child had no chance to
+	var pids []int
+	for _, f := range strings.Fields(strings.Trim(list, "[")) {
+		pid, _ := strconv.Atoi(f)
+		pids = append(pids, pid)
+	}
+	cmd.Process.Kill() // SIGKILL: no Close, no deferred cleanup
+	cmd.Wait()
+	t.Logf("ganesha and rpcbind (if the child started one): %v", pids)
+	deadline := time.Now().Add(10 * time.Second)
+	for _, pid := range pids {
+		for alive(pid) {
+			if time.Now().After(deadline) {
+				b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+				syscall.Kill(pid, syscall.SIGKILL)
+				t.Fatalf("process %d (%q) outlived the process that started it", pid, b)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+}
+
+// alive reports whether process pid runs (exists and is not a zombie).
+func alive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	// pid (comm) state ...: the state follows the last ')'.
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	return i >= 0 && i+2 < len(s) && s[i+2] != 'Z'
 }
