@@ -22,6 +22,7 @@ import (
 	"sos/internal/boot"
 	"sos/internal/fs/fat32"
 	"sos/internal/fsbench"
+	"sos/internal/nfs/nfstest"
 	"sos/internal/rvtool"
 	"sos/internal/userland"
 )
@@ -45,9 +46,19 @@ import (
 //     (dropping the cache needs root and would disturb everyone else on
 //     the machine). -direct makes dd use O_DIRECT both ways instead,
 //     where the host file system allows it.
+//   - nfs-cp: libnfs's native C client copying a file of the largest
+//     sample's size into and out of the server of each NFS target
+//     measured (the built-in server, ganesha): the milestone's ceiling
+//     for an NFS client. Its samples include starting it and mounting,
+//     whose cost the table prints.
+//
+// NFS targets (benchfs_nfs.go) are booted once per transfer size
+// (-tsizes); at -nfs-tsize they run every request size, at the others
+// requests of 64 KiB and more, for the transfer-size graph.
 //
 // The table's ratios are SOS's mean bandwidth over the reference's at
-// the same request size.
+// the same request size; then the milestone's targets: NFS over nfs-cp
+// on the same server and FAT32 over dd, for requests of 64 KiB and more.
 func benchFS(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench fs", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -57,7 +68,9 @@ func benchFS(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.sizes, "sizes", "512-1M", "request sizes: MIN-MAX (powers of two) or a comma-separated list")
 	fs.StringVar(&o.fileSize, "file-size", "8M", "bytes per sample (small requests use at most -max-requests requests)")
 	fs.Int64Var(&o.maxRequests, "max-requests", 4096, "at most this many requests per sample")
-	fs.StringVar(&o.tsizes, "tsizes", "4K,8K,16K,32K,64K", "NFS transfer sizes to sweep on NFS targets (one boot each)")
+	fs.StringVar(&o.tsizes, "tsizes", "4K-1M", "NFS transfer sizes to sweep on NFS targets: MIN-MAX (powers of two) or a list (one boot each; nfs-udp takes those <= 32K)")
+	nfsTsize := fs.String("nfs-tsize", "256K", "the transfer size at which NFS targets run every request size (the request-size graph); the others run requests >= 64K")
+	fs.BoolVar(&o.nfscp, "nfscp", true, "measure libnfs's nfs-cp against the servers of the NFS targets measured")
 	fs.IntVar(&o.harts, "smp", 2, "SOS's harts")
 	mem := fs.String("mem", "512M", "SOS's memory (tmpfs gets a quarter)")
 	fs.BoolVar(&o.qemu, "qemu", true, "run the benchmark under qemu-riscv64 on the host directory too")
@@ -68,6 +81,7 @@ func benchFS(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "bound on each run")
 	fs.BoolVar(&o.verify, "verify", false, "have the benchmark check every byte it reads (inside the timed read)")
 	verbose := fs.Bool("v", false, "print every sample as it is measured")
+	writeJSON := fs.Bool("json", true, "write each run's report (every sample) as JSON to -o; false: only the table and the graphs")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -89,11 +103,16 @@ func benchFS(args []string, stdout, stderr io.Writer) int {
 	if o.fileBytes, err = fsbench.ParseSize(o.fileSize); err != nil {
 		return fail(fmt.Errorf("-file-size: %v", err))
 	}
-	for _, t := range strings.Split(o.tsizes, ",") {
-		n, err := fsbench.ParseSize(strings.TrimSpace(t))
-		if err != nil {
-			return fail(fmt.Errorf("-tsizes: %v", err))
-		}
+	if n, err := fsbench.ParseSize(*nfsTsize); err != nil {
+		return fail(fmt.Errorf("-nfs-tsize: %v", err))
+	} else {
+		o.nfsTsize = int(n)
+	}
+	tsizes, err := fsbench.ParseSizes(o.tsizes)
+	if err != nil {
+		return fail(fmt.Errorf("-tsizes: %v", err))
+	}
+	for _, n := range tsizes {
 		o.tsizeList = append(o.tsizeList, int(n))
 	}
 	if o.iterations < 1 || o.maxRequests < 1 {
@@ -169,14 +188,27 @@ func benchFS(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(&header, "host directory %s\n\n", o.hostDir)
 	stdout.Write(header.Bytes())
 
+	defer func() {
+		if o.ganesha != nil {
+			o.ganesha.Close()
+		}
+	}()
 	var runs []fsRun
+	var servers []fsTarget // a measured target per NFS server, for nfs-cp
 	status := 0
 	for _, t := range targets {
+		if t.available != nil {
+			if err := t.available(); err != nil {
+				fmt.Fprintf(stdout, "skipping %s: %v\n", t.name, err)
+				continue
+			}
+		}
 		tsizes := t.tsizes
 		if tsizes == nil {
 			tsizes = []int{0}
 		}
 		for _, ts := range tsizes {
+			start := time.Now()
 			rep, err := runSOS(&o, t, ts)
 			if err != nil {
 				fmt.Fprintf(stderr, "sos bench fs: %s: %v\n", t.name, err)
@@ -184,11 +216,17 @@ func benchFS(args []string, stdout, stderr io.Writer) int {
 				continue
 			}
 			name := "sos " + t.name
-			r := fsRun{base: name, name: name, sos: true, report: rep}
+			r := fsRun{base: name, name: name, sos: true, report: rep, target: t, full: fullSizes(&o, t, ts)}
 			if ts != 0 {
 				r.name += " t=" + fsbench.SizeLabel(int64(ts))
 			}
+			if o.progress != nil {
+				fmt.Fprintf(o.progress, "%s: %v\n", r.name, time.Since(start).Round(time.Second))
+			}
 			runs = append(runs, r)
+			if t.nfsServer != "" && !slices.ContainsFunc(servers, func(s fsTarget) bool { return s.nfsServer == t.nfsServer }) {
+				servers = append(servers, t)
+			}
 		}
 	}
 	if o.qemu {
@@ -197,7 +235,7 @@ func benchFS(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "sos bench fs: qemu: %v\n", err)
 			status = 1
 		} else {
-			runs = append(runs, fsRun{base: "qemu host", name: "qemu host", report: rep})
+			runs = append(runs, fsRun{base: "qemu host", name: "qemu host", report: rep, full: true})
 		}
 	}
 	if o.dd {
@@ -206,27 +244,33 @@ func benchFS(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "sos bench fs: dd: %v\n", err)
 			status = 1
 		} else {
-			runs = append(runs, fsRun{base: "dd host", name: "dd host", report: rep})
+			runs = append(runs, fsRun{base: "dd host", name: "dd host", report: rep, full: true})
 		}
 	}
-	// HOOK nfs-cp: with an NFS target, measure libnfs's nfs-cp (package
-	// libnfs-utils) against the same server, the milestone's ceiling for
-	// an NFS client. nfs-cp has no request-size option and prints no
-	// timing: per iteration, time `nfs-cp FILE nfs://127.0.0.1/EXPORT/F`
-	// (write) and `nfs-cp nfs://127.0.0.1/EXPORT/F /dev/null` (read) for a
-	// file of the largest sample size, record them as samples of one
-	// request size (the largest) in a fsbench.Report labelled
-	// tool=nfs-cp (and nfs_tsize=T if the installed libnfs takes a
-	// transfer size in its URL), and append fsRun{base: "nfs-cp", ...}:
-	// the table then prints SOS's NFS runs over it at that request size.
+	// libnfs's nfs-cp against the same servers: the milestone's ceiling
+	// for an NFS client.
+	for _, t := range servers {
+		if !o.nfscp {
+			break
+		}
+		rep, err := runNfsCp(&o, t)
+		if err != nil {
+			fmt.Fprintf(stderr, "sos bench fs: nfs-cp %s: %v\n", t.nfsServer, err)
+			status = 1
+			continue
+		}
+		name := "nfs-cp " + t.nfsServer
+		runs = append(runs, fsRun{base: name, name: name, report: rep, refFor: t.nfsServer, full: true})
+	}
 	if len(runs) == 0 {
 		return fail(errors.New("nothing was measured"))
 	}
 
 	var table bytes.Buffer
 	printFSTable(&table, runs)
+	printTargets(&table, runs)
 	stdout.Write(table.Bytes())
-	files, err := writeFSResults(o.outDir, runs, append(header.Bytes(), table.Bytes()...))
+	files, err := writeFSResults(o.outDir, runs, append(header.Bytes(), table.Bytes()...), *writeJSON)
 	if err != nil {
 		return fail(err)
 	}
@@ -247,7 +291,10 @@ type fsOptions struct {
 	harts            int
 	mem              uint64
 	qemu, dd, direct bool
-	verify           bool // the benchmark checks what it reads
+	nfscp            bool
+	nfsTsize         int              // NFS runs at this transfer size measure every request size
+	ganesha          *nfstest.Ganesha // started by the first run that needs it
+	verify           bool             // the benchmark checks what it reads
 	hostDir, outDir  string
 	timeout          time.Duration
 	benchBin         string // the riscv64 benchmark binary (the userland's /bin/bench)
@@ -272,6 +319,12 @@ type fsTarget struct {
 	// tsizes are the NFS transfer sizes to sweep, one boot each (passed
 	// to configure and mount); nil for a file system that is not NFS.
 	tsizes []int
+	// nfsServer names the NFS server of an NFS target, whose nfs-cp
+	// reference the target's runs are compared with.
+	nfsServer string
+	// available, if set, says why the target cannot be measured on this
+	// machine (a missing package): it is skipped with a note.
+	available func() error
 }
 
 // fsTargets lists the targets: what SOS can mount today, and the hook
@@ -291,20 +344,9 @@ func fsTargets(o *fsOptions) []fsTarget {
 			}},
 	}
 	targets = append(targets, extraFSTargets...)
-	// HOOK nfs (built-in server): when internal/boot can serve a host
-	// directory over NFS from the sos process and mount it, add
-	//
-	//	{name: "nfs", dir: MOUNTPOINT, tsizes: o.tsizeList,
-	//		configure: func(cfg *boot.Config, tsize int) error {
-	//			// serve filepath.Join(o.hostDir, "nfs") (made writable
-	//			// by the host) with transfer size tsize, mount at MOUNTPOINT
-	//			return nil
-	//		}},
-	//
-	// HOOK nfs (ganesha, if installed): the same with cfg naming the
-	// external server (`-nfs HOST:/EXPORT`), added only when
-	// exec.LookPath("ganesha.nfsd") succeeds and the server is running.
-	//
+	// NFS as SOS's root, from the built-in server and from nfs-ganesha
+	// (benchfs_nfs.go).
+	targets = append(targets, nfsTargets(o)...)
 	// FAT32 on a disk image in the host directory, through the block
 	// driver and its buffer cache. The dd reference writes and reads a
 	// file in the same host directory with the same request sizes: the
@@ -333,12 +375,19 @@ type fsRun struct {
 	name   string // base and transfer size
 	sos    bool
 	report *fsbench.Report
+	target fsTarget // of a SOS run
+	// full: the run measured every request size (a reference, a target
+	// without transfer sizes, or an NFS target at -nfs-tsize); the
+	// others are transfer-size sweep points of large requests only.
+	full bool
+	// refFor, of an nfs-cp reference, is the NFS server it measured.
+	refFor string
 }
 
 // benchArgs are the benchmark program's arguments for o.
-func benchArgs(o *fsOptions, dir string, labels ...string) []string {
-	sizes := make([]string, len(o.sizeList))
-	for i, s := range o.sizeList {
+func benchArgs(o *fsOptions, dir string, sizeList []int64, labels ...string) []string {
+	sizes := make([]string, len(sizeList))
+	for i, s := range sizeList {
 		sizes[i] = strconv.FormatInt(s, 10)
 	}
 	args := []string{"-dir", dir, "-n", strconv.Itoa(o.iterations), "-sizes", strings.Join(sizes, ","),
@@ -371,7 +420,11 @@ func runSOS(o *fsOptions, t fsTarget, tsize int) (*fsbench.Report, error) {
 	if tsize != 0 {
 		labels = append(labels, fsbench.LabelTransfer+"="+strconv.Itoa(tsize))
 	}
-	args := benchArgs(o, t.dir, labels...)
+	sizes := o.sizeList
+	if !fullSizes(o, t, tsize) {
+		sizes = sweepSizes(sizes)
+	}
+	args := benchArgs(o, t.dir, sizes, labels...)
 	if t.readOnly {
 		if err := os.MkdirAll(t.hostDir, 0o755); err != nil {
 			return nil, err
@@ -438,7 +491,7 @@ func runQemu(o *fsOptions) (*fsbench.Report, error) {
 	if o.progress != nil {
 		progress = io.MultiWriter(&errOut, o.progress)
 	}
-	args := benchArgs(o, dir, fsbench.LabelFS+"=host", fsbench.LabelSystem+"=qemu")
+	args := benchArgs(o, dir, o.sizeList, fsbench.LabelFS+"=host", fsbench.LabelSystem+"=qemu")
 	code, err := rvtool.RunQemu(o.benchBin, args, &out, progress, o.timeout)
 	if err != nil {
 		return nil, err
@@ -519,10 +572,19 @@ func writePattern(path string, n int64) error {
 	return os.WriteFile(path, b, 0o644)
 }
 
-// printFSTable prints, per operation and request size, every run's mean
-// bandwidth and standard deviation; then each SOS run's ratio to each
-// reference; then the harmonic means.
-func printFSTable(w io.Writer, runs []fsRun) {
+// printFSTable prints, per operation and request size, every full run's
+// mean bandwidth and standard deviation (the transfer-size sweep's other
+// points are in printTargets' table); then each SOS run's ratio to the
+// references that apply to it (qemu to all; dd to the file systems not
+// on NFS; nfs-cp to the runs on its server); then the harmonic means of
+// every run.
+func printFSTable(w io.Writer, allRuns []fsRun) {
+	var runs []fsRun
+	for _, r := range allRuns {
+		if r.full {
+			runs = append(runs, r)
+		}
+	}
 	type key struct {
 		op  string
 		req int64
@@ -574,7 +636,13 @@ func printFSTable(w io.Writer, runs []fsRun) {
 	var pairs []pair
 	for i, r := range runs {
 		for j, ref := range runs {
-			if r.sos && !ref.sos {
+			if !r.sos || ref.sos {
+				continue
+			}
+			switch {
+			case ref.refFor != "" && ref.refFor != r.target.nfsServer:
+			case ref.report.Labels[fsbench.LabelReference] == "dd" && r.target.nfsServer != "":
+			default:
 				pairs = append(pairs, pair{i, j})
 			}
 		}
@@ -607,7 +675,7 @@ func printFSTable(w io.Writer, runs []fsRun) {
 	fmt.Fprintln(w, "\nharmonic mean of all samples (MiB/s):")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "run\tall\twrite\tread\twrite >= 64K\tread >= 64K\t")
-	for _, r := range runs {
+	for _, r := range allRuns {
 		s := r.report.Samples
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", r.name, hm(s), hm(fsbench.Filter(s, fsbench.Write, 0)),
 			hm(fsbench.Filter(s, fsbench.Read, 0)), hm(fsbench.Filter(s, fsbench.Write, 64<<10)), hm(fsbench.Filter(s, fsbench.Read, 64<<10)))
@@ -624,22 +692,26 @@ func hm(s []fsbench.Sample) string {
 
 // writeFSResults writes each run's report as JSON, the table, and the
 // graphs into dir, and returns the files written.
-func writeFSResults(dir string, runs []fsRun, table []byte) ([]string, error) {
+func writeFSResults(dir string, runs []fsRun, table []byte, writeJSON bool) ([]string, error) {
 	var files []string
 	var all []fsbench.Run
 	var byRequest []fsbench.Run
 	for _, r := range runs {
-		b, err := json.MarshalIndent(r.report, "", "  ")
-		if err != nil {
-			return nil, err
+		if writeJSON {
+			b, err := json.MarshalIndent(r.report, "", "  ")
+			if err != nil {
+				return nil, err
+			}
+			name := filepath.Join(dir, fileName(r.name)+".json")
+			if err := os.WriteFile(name, append(b, '\n'), 0o644); err != nil {
+				return nil, err
+			}
+			files = append(files, name)
 		}
-		name := filepath.Join(dir, fileName(r.name)+".json")
-		if err := os.WriteFile(name, append(b, '\n'), 0o644); err != nil {
-			return nil, err
-		}
-		files = append(files, name)
 		all = append(all, fsbench.Run{Name: r.base, Report: r.report})
-		byRequest = append(byRequest, fsbench.Run{Name: r.name, Report: r.report})
+		if r.full {
+			byRequest = append(byRequest, fsbench.Run{Name: r.name, Report: r.report})
+		}
 	}
 	name := filepath.Join(dir, "table.txt")
 	if err := os.WriteFile(name, table, 0o644); err != nil {

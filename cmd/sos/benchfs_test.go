@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"sos/internal/boot"
 	"sos/internal/fsbench"
+	"sos/internal/nfs/nfstest"
 	"sos/internal/rvtool"
 )
 
@@ -129,5 +131,69 @@ func TestBenchFSTransferSweep(t *testing.T) {
 	}
 	if rep.TransferSize() != 32768 || rep.Labels[fsbench.LabelFS] != "fakenfs" {
 		t.Errorf("labels %v", rep.Labels)
+	}
+}
+
+// TestBenchFSNFS runs the NFS targets with tiny sizes at one transfer
+// size: SOS's client against the built-in server over TCP and UDP and
+// against nfs-ganesha, each checking every byte it reads (-verify), and
+// nfs-cp against both servers. Every report must be complete and
+// labelled with its transfer size, the NFS target table must compare
+// each run with nfs-cp on its own server, and the transfer-size graph
+// must be drawn. Needs nfs-ganesha, nfs-ganesha-vfs, rpcbind and
+// libnfs-utils; fails without them.
+func TestBenchFSNFS(t *testing.T) {
+	if err := nfstest.Check(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := exec.LookPath("nfs-cp"); err != nil {
+		t.Fatal("nfs-cp not found: install the Debian package libnfs-utils")
+	}
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	code := sos([]string{"bench", "fs", "-targets", "nfs,nfs-udp,nfs-ganesha", "-qemu=false", "-dd=false", "-verify",
+		"-n", "2", "-sizes", "512,64K", "-file-size", "128K", "-max-requests", "64", "-tsizes", "16K", "-nfs-tsize", "16K",
+		"-dir", t.TempDir(), "-o", out}, &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("status %d\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+	for _, name := range []string{"sos-nfs-t16K", "sos-nfs-udp-t16K", "sos-nfs-ganesha-t16K", "nfs-cp-sos-nfsd", "nfs-cp-nfs-ganesha"} {
+		f, err := os.Open(filepath.Join(out, name+".json"))
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		rep, err := fsbench.Parse(f)
+		f.Close()
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if err := rep.Check(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		if strings.HasPrefix(name, "nfs-cp") {
+			// One request size (the largest), the largest sample's bytes.
+			if rep.Labels[fsbench.LabelReference] != "nfs-cp" || len(rep.Samples) != 4 || rep.Samples[0].RequestSize != 64<<10 ||
+				rep.Samples[0].Bytes != 128<<10 {
+				t.Errorf("%s: labels %v, samples %+v", name, rep.Labels, rep.Samples)
+			}
+			continue
+		}
+		if rep.TransferSize() != 16384 || len(rep.Samples) != 2*2*2 {
+			t.Errorf("%s: labels %v, %d samples", name, rep.Labels, len(rep.Samples))
+		}
+	}
+	table := stdout.String()
+	for _, row := range []string{`(?m)^ +sos nfs t=16K +sos nfsd .*(met|below target)`, `(?m)^ +sos nfs-ganesha t=16K +nfs-ganesha .*(met|below target)`,
+		`(?m)^ *read +64K .*`, `nfs-cp nfs-ganesha`} {
+		if !regexp.MustCompile(row).MatchString(table) {
+			t.Errorf("table lacks %q:\n%s", row, table)
+		}
+	}
+	for _, name := range []string{"transfer-size.svg", "transfer-size.png"} {
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+			t.Error(err)
+		}
 	}
 }

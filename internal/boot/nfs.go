@@ -26,6 +26,9 @@ type NFSRoot struct {
 	// Server ("host" or "host:port") and Export name an external NFSv3
 	// server instead of Serve.
 	Server, Export string
+	// MountPort, if not 0, is the external server's MOUNT port (else the
+	// portmapper is asked).
+	MountPort int
 	// Transport is "tcp" (default) or "udp".
 	Transport string
 	// TransferSize is the READ and WRITE size (the "NFS packet size");
@@ -57,7 +60,7 @@ func (s *System) rootNode() (vfs.Node, string, []vfs.MountOption, error) {
 	}
 	r := cfg.NFS
 	opts := nfs.Options{
-		Server: r.Server, Export: r.Export, Transport: r.Transport,
+		Server: r.Server, MountPort: r.MountPort, Export: r.Export, Transport: r.Transport,
 		ReadSize: r.TransferSize, WriteSize: r.TransferSize, Window: r.Window,
 		HardTimeout: r.Timeout, UID: userID, GID: userID,
 	}

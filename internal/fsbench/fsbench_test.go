@@ -219,3 +219,13 @@ func TestParseSizes(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorBarsPositive: an error bar never reaches below zero, which the
+// request-size graph's log axis could not draw.
+func TestErrorBarsPositive(t *testing.T) {
+	s := series{X: []int64{512}, Points: []Point{{Mean: 10 * mib, Std: 30 * mib}}}
+	low, high := s.YError(0)
+	if !(low < 10) || low <= 0 || high != 30 {
+		t.Errorf("YError = %v, %v", low, high)
+	}
+}

@@ -2,6 +2,7 @@ package fsbench
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"os"
 	"path/filepath"
@@ -9,7 +10,6 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -32,7 +32,9 @@ func (s *series) XY(i int) (float64, float64) {
 	return float64(s.X[i]), s.Points[i].Mean / mib
 }
 func (s *series) YError(i int) (float64, float64) {
-	return s.Points[i].Std / mib, s.Points[i].Std / mib
+	// A bandwidth is never negative, and the log axis has no room for it.
+	low := min(s.Points[i].Std, 0.95*s.Points[i].Mean)
+	return low / mib, s.Points[i].Std / mib
 }
 
 // RequestSizeLines computes the lines of the request-size graph: per run
@@ -112,13 +114,15 @@ func TransferSizeLines(runs []Run, minRequest int64) []Line {
 
 // RequestSizeGraph draws bandwidth against request size: a line per run
 // and operation (writes solid, reads dashed, a color per run), each point
-// the mean of its samples with standard-deviation error bars.
+// the mean of its samples with standard-deviation error bars. The
+// bandwidth axis is logarithmic: the runs span two orders of magnitude
+// (an NFS client at small requests to host reads from the page cache).
 func RequestSizeGraph(runs []Run, title string) (*plot.Plot, error) {
 	lines := RequestSizeLines(runs)
 	if len(lines) == 0 {
 		return nil, fmt.Errorf("fsbench: no samples to draw")
 	}
-	return drawLines(lines, title, "request size (bytes)")
+	return drawLines(lines, title, "request size (bytes)", true)
 }
 
 // TransferSizeGraph draws bandwidth against NFS transfer size for
@@ -129,12 +133,12 @@ func TransferSizeGraph(runs []Run, minRequest int64, title string) (*plot.Plot, 
 	if len(lines) == 0 {
 		return nil, ErrNoTransferSizes
 	}
-	return drawLines(lines, title, "NFS transfer size (bytes)")
+	return drawLines(lines, title, "NFS transfer size (bytes)", false)
 }
 
 // drawLines draws lines, one color per name.
-func drawLines(lines []Line, title, xlabel string) (*plot.Plot, error) {
-	p := newPlot(title, xlabel)
+func drawLines(lines []Line, title, xlabel string, logY bool) (*plot.Plot, error) {
+	p := newPlot(title, xlabel, logY)
 	var names []string
 	for _, l := range lines {
 		i := slices.Index(names, l.Name)
@@ -149,14 +153,19 @@ func drawLines(lines []Line, title, xlabel string) (*plot.Plot, error) {
 	return p, nil
 }
 
-func newPlot(title, xlabel string) *plot.Plot {
+func newPlot(title, xlabel string, logY bool) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title
 	p.X.Label.Text = xlabel
 	p.Y.Label.Text = "bandwidth (MiB/s)"
 	p.X.Scale = plot.LogScale{}
 	p.X.Tick.Marker = plot.TickerFunc(powerOfTwoTicks)
-	p.Y.Min = 0
+	if logY {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = plot.TickerFunc(decadeTicks)
+	} else {
+		p.Y.Min = 0
+	}
 	p.Legend.Top = true
 	p.Legend.Left = true
 	p.Add(plotter.NewGrid())
@@ -170,7 +179,7 @@ func addLine(p *plot.Plot, s *series, label string, i int, op string) error {
 	if err != nil {
 		return err
 	}
-	c := plotutil.Color(i)
+	c := palette[i%len(palette)]
 	l.Color = c
 	l.Width = vg.Points(1.5)
 	if op == Read {
@@ -190,6 +199,28 @@ func addLine(p *plot.Plot, s *series, label string, i int, op string) error {
 	p.Add(l, pts, eb)
 	p.Legend.Add(label, l, pts)
 	return nil
+}
+
+// palette has a distinct color for each of a dozen runs (plotutil's
+// seven repeat in the request-size graph).
+var palette = []color.Color{
+	color.RGBA{31, 119, 180, 255}, color.RGBA{255, 127, 14, 255}, color.RGBA{44, 160, 44, 255},
+	color.RGBA{214, 39, 40, 255}, color.RGBA{148, 103, 189, 255}, color.RGBA{140, 86, 75, 255},
+	color.RGBA{227, 119, 194, 255}, color.RGBA{127, 127, 127, 255}, color.RGBA{188, 189, 34, 255},
+	color.RGBA{23, 190, 207, 255}, color.RGBA{0, 0, 0, 255}, color.RGBA{0, 0, 128, 255},
+}
+
+// decadeTicks labels 1, 2 and 5 times the powers of ten in [lo, hi].
+func decadeTicks(lo, hi float64) []plot.Tick {
+	var ticks []plot.Tick
+	for d := math.Pow(10, math.Floor(math.Log10(lo))); d <= hi; d *= 10 {
+		for _, m := range []float64{1, 2, 5} {
+			if v := m * d; v >= lo && v <= hi {
+				ticks = append(ticks, plot.Tick{Value: v, Label: fmt.Sprint(v)})
+			}
+		}
+	}
+	return ticks
 }
 
 // powerOfTwoTicks labels the powers of two in [lo, hi] as 512, 1K, ...,

@@ -3,17 +3,15 @@
 package nfsd
 
 import (
-	"context"
 	"fmt"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"sos/internal/nfs/nfs3"
+	"sos/internal/nfs/nfstest"
 	"sos/internal/nfs/rpc"
 )
 
@@ -54,7 +52,7 @@ func BenchmarkNfsCp(b *testing.B) {
 	servers := []server{
 		{"sos", func(p string) string { return nfsURL(s, p) }},
 		{gDir, func(p string) string {
-			return fmt.Sprintf("nfs://127.0.0.1%s/%s?nfsport=%d&mountport=%d", gDir, p, nfsPort, mountPort)
+			return nfstest.LibnfsURL("127.0.0.1", gDir, p, nfsPort, mountPort)
 		}},
 	}
 	i := 0 // names written so far, on each server
@@ -87,103 +85,16 @@ func BenchmarkNfsCp(b *testing.B) {
 	}
 }
 
-// freePort returns a port free for both TCP and UDP on 127.0.0.1.
-func freePort(t testing.TB) int {
-	t.Helper()
-	for range 20 {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := l.Addr().(*net.TCPAddr).Port
-		u, err := net.ListenPacket("udp", fmt.Sprintf("127.0.0.1:%d", port))
-		l.Close()
-		if err == nil {
-			u.Close()
-			return port
-		}
-	}
-	t.Fatal("no free port")
-	return 0
-}
-
-// startGanesha runs nfs-ganesha (and rpcbind, unless one already answers
-// on port 111) serving dir, and returns its NFS and MOUNT ports. (As in
-// internal/nfs/nfs3's test.)
+// startGanesha runs nfs-ganesha (internal/nfs/nfstest) serving dir for
+// the rest of the benchmark, and returns its NFS and MOUNT ports.
 func startGanesha(t testing.TB, dir string) (nfsPort, mountPort int) {
 	t.Helper()
-	for _, tool := range []string{"ganesha.nfsd", "rpcbind"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s not found: install the Debian packages nfs-ganesha nfs-ganesha-vfs rpcbind", tool)
-		}
-	}
-	ctx := context.Background()
-	quick := rpc.Config{Timeout: 100 * time.Millisecond, Total: 500 * time.Millisecond}
-	if _, err := rpc.GetPort(ctx, "127.0.0.1", rpc.PmapProg, rpc.PmapVers, rpc.IPProtoUDP, quick); err != nil {
-		rb := exec.Command("rpcbind", "-f", "-w")
-		if err := rb.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { rb.Process.Kill(); rb.Wait() })
-		if !waitFor(func() bool {
-			_, err := rpc.GetPort(ctx, "127.0.0.1", rpc.PmapProg, rpc.PmapVers, rpc.IPProtoUDP, quick)
-			return err == nil
-		}) {
-			t.Fatal("rpcbind did not answer")
-		}
-	}
-	nfsPort, mountPort = freePort(t), freePort(t)
-	work := t.TempDir()
-	conf := fmt.Sprintf(`NFS_CORE_PARAM { Protocols=3; Bind_addr=127.0.0.1; NFS_Port=%d; MNT_Port=%d;
-  Enable_NLM=false; Enable_RQUOTA=false; Enable_UDP=true; }
-NFSV4 { Graceless = true; }
-EXPORT { Export_Id=1; Path=%s; Pseudo=/export; Access_Type=RW; Squash=No_Root_Squash;
-  SecType=sys; Protocols=3; Transports=TCP,UDP; FSAL { Name=VFS; } }
-`, nfsPort, mountPort, dir)
-	cf := filepath.Join(work, "ganesha.conf")
-	if err := os.WriteFile(cf, []byte(conf), 0o644); err != nil {
+	g, err := nfstest.StartGanesha(nfstest.Config{Dir: dir})
+	if err != nil {
 		t.Fatal(err)
 	}
-	g := exec.Command("ganesha.nfsd", "-F", "-L", filepath.Join(work, "log"), "-f", cf, "-p", filepath.Join(work, "pid"))
-	if err := g.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- g.Wait() }()
-	t.Cleanup(func() { g.Process.Kill(); <-exited })
-	up := waitFor(func() bool {
-		select {
-		case <-exited:
-			return true
-		default:
-		}
-		c, err := rpc.Dial("udp", fmt.Sprintf("127.0.0.1:%d", mountPort), quick)
-		if err != nil {
-			return false
-		}
-		defer c.Close()
-		return nfs3.CallMount(ctx, c, nfs3.MountProcNull, nfs3.Void{}, nfs3.Void{}) == nil
-	})
-	select {
-	case err := <-exited:
-		log, _ := os.ReadFile(filepath.Join(work, "log"))
-		t.Fatalf("ganesha exited: %v\n%s", err, log)
-	default:
-	}
-	if !up {
-		t.Fatal("ganesha did not answer MOUNT NULL")
-	}
-	return nfsPort, mountPort
-}
-
-func waitFor(f func() bool) bool {
-	for range 100 {
-		if f() {
-			return true
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return false
+	t.Cleanup(func() { g.Close() })
+	return g.NFSPort, g.MountPort
 }
 
 // BenchmarkGetattr measures a small call end to end over loopback TCP,

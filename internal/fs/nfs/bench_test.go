@@ -114,7 +114,7 @@ func BenchmarkGanesha(b *testing.B) {
 		b.Fatal("nfs-cp not found: install the Debian package libnfs-utils")
 	}
 	url := func(name string) string {
-		return fmt.Sprintf("nfs://127.0.0.1%s/%s?version=3&nfsport=%d&mountport=%d", host, name, g.nfsPort, g.mntPort)
+		return g.URL(filepath.Base(host) + "/" + name)
 	}
 	local, err := os.MkdirTemp("/dev/shm", "sos-nfs-bench") // memory, as the client's reads discard
 	if err != nil {

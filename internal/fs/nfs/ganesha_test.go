@@ -3,23 +3,18 @@ package nfs
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	iofs "io/fs"
 	"math/rand"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
 
 	"sos/internal/abi"
-	"sos/internal/nfs/nfs3"
-	"sos/internal/nfs/rpc"
+	"sos/internal/nfs/nfstest"
 	"sos/internal/vfs"
 )
 
@@ -30,179 +25,51 @@ func (tctx) TID() int { return 1 }
 
 var ctx vfs.Context = tctx{}
 
-func waitFor(f func() bool) bool {
-	for range 100 {
-		if f() {
-			return true
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return false
-}
-
-// ganesha is a running nfs-ganesha serving dir.
+// ganesha is the nfs-ganesha of this test binary, serving dir.
 type ganesha struct {
-	dir              string
-	nfsPort, mntPort int
+	*nfstest.Ganesha
+	dir string
 }
 
 var (
 	ganeshaOnce sync.Once
 	ganeshaSrv  *ganesha
 	ganeshaErr  error
-	ganeshaStop func()
 )
 
-// startGanesha runs nfs-ganesha (and rpcbind, unless one already answers
-// on port 111) on free loopback ports, serving a fresh directory, once per
-// test binary (TestMain stops it). It fails the test if the tools are
-// missing.
+// startGanesha runs nfs-ganesha (internal/nfs/nfstest) serving a fresh
+// directory, without attribute caching (tests change files behind its
+// back), once per test binary (TestMain stops it). It fails the test if
+// the tools are missing.
 func startGanesha(t testing.TB) *ganesha {
 	t.Helper()
-	ganeshaOnce.Do(func() { ganeshaSrv, ganeshaStop, ganeshaErr = launchGanesha() })
+	ganeshaOnce.Do(func() {
+		g, err := nfstest.StartGanesha(nfstest.Config{NoAttrCache: true})
+		if err != nil {
+			ganeshaErr = err
+			return
+		}
+		ganeshaSrv = &ganesha{Ganesha: g, dir: g.Dir}
+	})
 	if ganeshaErr != nil {
 		t.Fatal(ganeshaErr)
 	}
 	return ganeshaSrv
 }
 
-func launchGanesha() (*ganesha, func(), error) {
-	for _, tool := range []string{"ganesha.nfsd", "rpcbind"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			return nil, nil, fmt.Errorf("%s not found: install the Debian packages nfs-ganesha nfs-ganesha-vfs rpcbind", tool)
-		}
-	}
-	if m, _ := filepath.Glob("/usr/lib/*/ganesha/libfsalvfs.so"); len(m) == 0 {
-		return nil, nil, errors.New("ganesha's VFS FSAL not found: install nfs-ganesha-vfs")
-	}
-	work, err := os.MkdirTemp("", "sos-nfs-ganesha")
-	if err != nil {
-		return nil, nil, err
-	}
-	var stops []func()
-	stop := func() {
-		for i := len(stops) - 1; i >= 0; i-- {
-			stops[i]()
-		}
-		os.RemoveAll(work)
-	}
-	bg := context.Background()
-	quick := rpc.Config{Timeout: 100 * time.Millisecond, Total: 500 * time.Millisecond}
-	if _, err := rpc.GetPort(bg, "127.0.0.1", rpc.PmapProg, rpc.PmapVers, rpc.IPProtoUDP, quick); err != nil {
-		rb := exec.Command("rpcbind", "-f", "-w")
-		rb.SysProcAttr = dieWithUs()
-		if err := rb.Start(); err != nil {
-			stop()
-			return nil, nil, err
-		}
-		stops = append(stops, func() { rb.Process.Kill(); rb.Wait() })
-		if !waitFor(func() bool {
-			_, err := rpc.GetPort(bg, "127.0.0.1", rpc.PmapProg, rpc.PmapVers, rpc.IPProtoUDP, quick)
-			return err == nil
-		}) {
-			stop()
-			return nil, nil, errors.New("rpcbind did not answer")
-		}
-	}
-	var t portPicker
-	g := &ganesha{dir: filepath.Join(work, "export"), nfsPort: t.free(), mntPort: t.free()}
-	if t.err != nil {
-		stop()
-		return nil, nil, t.err
-	}
-	if err := os.Mkdir(g.dir, 0o777); err != nil {
-		stop()
-		return nil, nil, err
-	}
-	os.Chmod(g.dir, 0o777)
-	// Attr_Expiration_Time=0: ganesha caches attributes and names itself
-	// (60s by default), which would hide the changes tests make on the
-	// host behind its back.
-	conf := fmt.Sprintf(`NFS_CORE_PARAM { Protocols=3; Bind_addr=127.0.0.1; NFS_Port=%d; MNT_Port=%d;
-  Enable_NLM=false; Enable_RQUOTA=false; Enable_UDP=true; }
-NFSV4 { Graceless = true; }
-EXPORT { Export_Id=1; Path=%s; Pseudo=/export; Access_Type=RW; Squash=No_Root_Squash;
-  SecType=sys; Protocols=3; Transports=TCP,UDP; Attr_Expiration_Time=0; FSAL { Name=VFS; } }
-`, g.nfsPort, g.mntPort, g.dir)
-	cf := filepath.Join(work, "ganesha.conf")
-	if err := os.WriteFile(cf, []byte(conf), 0o644); err != nil {
-		stop()
-		return nil, nil, err
-	}
-	cmd := exec.Command("ganesha.nfsd", "-F", "-L", filepath.Join(work, "log"), "-f", cf, "-p", filepath.Join(work, "pid"))
-	cmd.SysProcAttr = dieWithUs()
-	if err := cmd.Start(); err != nil {
-		stop()
-		return nil, nil, err
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stops = append(stops, func() { cmd.Process.Kill(); <-exited })
-	up := waitFor(func() bool {
-		select {
-		case <-exited:
-			return true
-		default:
-		}
-		c, err := rpc.Dial("udp", fmt.Sprintf("127.0.0.1:%d", g.mntPort), quick)
-		if err != nil {
-			return false
-		}
-		defer c.Close()
-		return nfs3.CallMount(bg, c, nfs3.MountProcNull, nfs3.Void{}, nfs3.Void{}) == nil
-	})
-	select {
-	case err := <-exited:
-		log, _ := os.ReadFile(filepath.Join(work, "log"))
-		stop()
-		return nil, nil, fmt.Errorf("ganesha exited: %v\n%s", err, log)
-	default:
-	}
-	if !up {
-		stop()
-		return nil, nil, errors.New("ganesha did not answer MOUNT NULL")
-	}
-	return g, stop, nil
-}
-
 // fill names g in opts. Ports are given, not asked of the portmapper:
 // rpcbind is shared by everything on the machine, and another ganesha
 // started meanwhile (another test binary) registers its own ports there.
 func (g *ganesha) fill(opts *Options) {
-	opts.Server = fmt.Sprintf("127.0.0.1:%d", g.nfsPort)
-	opts.MountPort = g.mntPort
+	opts.Server = g.Addr()
+	opts.MountPort = g.MountPort
 	opts.Export = g.dir
-}
-
-// dieWithUs makes a child get SIGKILL when the test binary dies, so that
-// a panicking test leaves no server behind.
-func dieWithUs() *syscall.SysProcAttr { return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} }
-
-type portPicker struct{ err error }
-
-func (p *portPicker) free() int {
-	for range 20 {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			p.err = err
-			return 0
-		}
-		port := l.Addr().(*net.TCPAddr).Port
-		u, err := net.ListenPacket("udp", fmt.Sprintf("127.0.0.1:%d", port))
-		l.Close()
-		if err == nil {
-			u.Close()
-			return port
-		}
-	}
-	p.err = errors.New("no free port")
-	return 0
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if ganeshaStop != nil {
-		ganeshaStop()
+	if ganeshaSrv != nil {
+		ganeshaSrv.Close()
 	}
 	os.Exit(code)
 }

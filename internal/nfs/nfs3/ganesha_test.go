@@ -3,119 +3,15 @@ package nfs3
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"sos/internal/nfs/nfstest"
 	"sos/internal/nfs/rpc"
 )
-
-// freePort returns a port free for both TCP and UDP on 127.0.0.1.
-func freePort(t *testing.T) int {
-	t.Helper()
-	for range 20 {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := l.Addr().(*net.TCPAddr).Port
-		u, err := net.ListenPacket("udp", fmt.Sprintf("127.0.0.1:%d", port))
-		l.Close()
-		if err == nil {
-			u.Close()
-			return port
-		}
-	}
-	t.Fatal("no free port")
-	return 0
-}
-
-// startGanesha runs nfs-ganesha (and rpcbind, unless one already answers on
-// port 111) serving dir, and returns its NFS and MOUNT ports.
-func startGanesha(t *testing.T, dir string) (nfsPort, mountPort int) {
-	t.Helper()
-	for _, tool := range []string{"ganesha.nfsd", "rpcbind"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s not found: install the Debian packages nfs-ganesha nfs-ganesha-vfs rpcbind", tool)
-		}
-	}
-	if _, err := os.Stat("/usr/lib/x86_64-linux-gnu/ganesha/libfsalvfs.so"); err != nil {
-		if m, _ := filepath.Glob("/usr/lib/*/ganesha/libfsalvfs.so"); len(m) == 0 {
-			t.Fatal("ganesha's VFS FSAL not found: install nfs-ganesha-vfs")
-		}
-	}
-	ctx := context.Background()
-	quick := rpc.Config{Timeout: 100 * time.Millisecond, Total: 500 * time.Millisecond}
-	if _, err := rpc.GetPort(ctx, "127.0.0.1", rpc.PmapProg, rpc.PmapVers, rpc.IPProtoUDP, quick); err != nil {
-		rb := exec.Command("rpcbind", "-f", "-w")
-		if err := rb.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { rb.Process.Kill(); rb.Wait() })
-		if !waitFor(func() bool {
-			_, err := rpc.GetPort(ctx, "127.0.0.1", rpc.PmapProg, rpc.PmapVers, rpc.IPProtoUDP, quick)
-			return err == nil
-		}) {
-			t.Fatal("rpcbind did not answer")
-		}
-	}
-	nfsPort, mountPort = freePort(t), freePort(t)
-	work := t.TempDir()
-	conf := fmt.Sprintf(`NFS_CORE_PARAM { Protocols=3; Bind_addr=127.0.0.1; NFS_Port=%d; MNT_Port=%d;
-  Enable_NLM=false; Enable_RQUOTA=false; Enable_UDP=true; }
-NFSV4 { Graceless = true; }
-EXPORT { Export_Id=1; Path=%s; Pseudo=/export; Access_Type=RW; Squash=No_Root_Squash;
-  SecType=sys; Protocols=3; Transports=TCP,UDP; FSAL { Name=VFS; } }
-`, nfsPort, mountPort, dir)
-	cf := filepath.Join(work, "ganesha.conf")
-	if err := os.WriteFile(cf, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	g := exec.Command("ganesha.nfsd", "-F", "-L", filepath.Join(work, "log"), "-f", cf, "-p", filepath.Join(work, "pid"))
-	if err := g.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- g.Wait() }()
-	t.Cleanup(func() { g.Process.Kill(); <-exited })
-	up := waitFor(func() bool {
-		select {
-		case <-exited:
-			return true
-		default:
-		}
-		c, err := rpc.Dial("udp", fmt.Sprintf("127.0.0.1:%d", mountPort), quick)
-		if err != nil {
-			return false
-		}
-		defer c.Close()
-		return CallMount(ctx, c, MountProcNull, Void{}, Void{}) == nil
-	})
-	select {
-	case err := <-exited:
-		log, _ := os.ReadFile(filepath.Join(work, "log"))
-		t.Fatalf("ganesha exited: %v\n%s", err, log)
-	default:
-	}
-	if !up {
-		t.Fatal("ganesha did not answer MOUNT NULL")
-	}
-	return nfsPort, mountPort
-}
-
-func waitFor(f func() bool) bool {
-	for range 100 {
-		if f() {
-			return true
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return false
-}
 
 // TestGanesha speaks MOUNT and NFSv3 to nfs-ganesha, a server SOS did not
 // write, over UDP and TCP.
@@ -130,15 +26,22 @@ func TestGanesha(t *testing.T) {
 	if err := os.Symlink("a.txt", filepath.Join(dir, "ln")); err != nil {
 		t.Fatal(err)
 	}
-	nfsPort, mountPort := startGanesha(t, dir)
+	g, err := nfstest.StartGanesha(nfstest.Config{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	nfsPort, mountPort := g.NFSPort, g.MountPort
 	ctx := context.Background()
 	cfg := rpc.Config{Timeout: 500 * time.Millisecond, Total: 20 * time.Second,
 		Cred: rpc.AuthSysParams{MachineName: "sos-test"}.Auth()}
 
-	// The portmapper knows ganesha's ports.
+	// The portmapper knows a MOUNT port. Not necessarily this ganesha's:
+	// the portmapper is machine-wide, and a ganesha another test binary
+	// started meanwhile replaces the registration with its own.
 	p, err := rpc.GetPort(ctx, "127.0.0.1", MountProgram, MountVersion, rpc.IPProtoTCP, cfg)
-	if err != nil || int(p) != mountPort {
-		t.Errorf("GETPORT mount: %d %v, want %d", p, err, mountPort)
+	if err != nil || p == 0 {
+		t.Errorf("GETPORT mount: %d %v, want a port (this ganesha's is %d)", p, err, mountPort)
 	}
 
 	for _, network := range []string{"udp", "tcp"} {
