@@ -1,15 +1,14 @@
 package boot
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"sos/internal/syncbuf"
 	"sos/internal/userland"
 )
 
@@ -25,23 +24,7 @@ func buildTTYProg(t testing.TB) string {
 	return out
 }
 
-// syncBuffer collects output written by several goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = syncbuf.Buffer
 
 // TestReboot: reboot(2) checks privilege and its arguments as Linux does;
 // from a process init started it shuts SOS down: every
@@ -89,7 +72,7 @@ func TestReboot(t *testing.T) {
 		hookRan = len(sys.others()) == 0
 		return fmt.Errorf("a failing hook is logged")
 	})
-	out.b.Reset()
+	out.Reset()
 	initProc, err := sys.Boot([]string{prog, "reboot"}, nil)
 	if err != nil {
 		t.Fatal(err)

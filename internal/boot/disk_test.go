@@ -54,9 +54,9 @@ grep vfat /proc/mounts`
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := stdout.take()
+	out := stdout.Take()
 	if status != 0 || !strings.HasPrefix(out, "made on the host\n") || !strings.Contains(out, "/tmp/disk vfat rw") {
-		t.Fatalf("status %#x\nstdout:\n%s\nstderr:\n%s", status, out, stderr.take())
+		t.Fatalf("status %#x\nstdout:\n%s\nstderr:\n%s", status, out, stderr.Take())
 	}
 	for name, want := range map[string]string{
 		"::/a dir/sub/A Long File Name.txt": "written by SOS\n",

@@ -47,7 +47,7 @@ mv /d-` + transport + `/sub/f /d-` + transport + `/g
 echo nope >> /readonly.txt || echo refused
 grep -c ' / nfs ' /proc/mounts`
 			status, err := s.Run("/bin/sosh", []string{"sosh", "-c", script}, []string{"PATH=/bin"})
-			out, errOut := stdout.take(), stderr.take()
+			out, errOut := stdout.Take(), stderr.Take()
 			s.Close()
 			if err != nil {
 				t.Fatal(err)

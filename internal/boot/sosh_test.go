@@ -5,34 +5,16 @@ package boot_test
 // $?, unknown commands and oncore.
 
 import (
-	"bytes"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"sos/internal/boot"
+	"sos/internal/syncbuf"
 	"sos/internal/userland"
 )
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) take() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	s := b.b.String()
-	b.b.Reset()
-	return s
-}
+type syncBuffer = syncbuf.Buffer
 
 // soshTimeout bounds one script; a script still running then fails the test.
 const soshTimeout = 2 * time.Minute
@@ -87,9 +69,9 @@ func TestSoshOnSOS(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			stdout.take()
-			stderr.take()
-			log.take()
+			stdout.Take()
+			stderr.Take()
+			log.Take()
 			p, err := s.Start("/bin/sosh", []string{"sosh", "-c", c.script}, env)
 			if err != nil {
 				t.Fatal(err)
@@ -104,7 +86,7 @@ func TestSoshOnSOS(t *testing.T) {
 				ws = <-done
 				t.Errorf("still running after %v: killed", soshTimeout)
 			}
-			out, errOut, klog := stdout.take(), stderr.take(), log.take()
+			out, errOut, klog := stdout.Take(), stderr.Take(), log.Take()
 			report := func() string {
 				return "stdout:\n" + out + "\nstderr:\n" + errOut + "\nkernel log:\n" + klog
 			}
@@ -159,10 +141,10 @@ func TestSoshPipedOnSOS(t *testing.T) {
 	if code := boot.ExitCode(ws); code != 4 {
 		t.Errorf("exit status %d, want 4", code)
 	}
-	if out := stdout.take(); out != "piped\n/tmp\nstatus 127\nsaved\n[1]+  Running                 sleep 10 &\n" {
+	if out := stdout.Take(); out != "piped\n/tmp\nstatus 127\nsaved\n[1]+  Running                 sleep 10 &\n" {
 		t.Errorf("stdout %q", out)
 	}
-	if e := stderr.take(); !strings.Contains(e, "nosuch: command not found") || !strings.Contains(e, "\nreal\t0m") {
+	if e := stderr.Take(); !strings.Contains(e, "nosuch: command not found") || !strings.Contains(e, "\nreal\t0m") {
 		t.Errorf("stderr %q", e)
 	}
 }
@@ -186,9 +168,9 @@ func BenchmarkSosh(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				st, err := s.Run("/bin/sosh", []string{"sosh", "-c", bc.script}, []string{"PATH=/bin"})
 				if err != nil || st != 0 {
-					b.Fatalf("status %#x, %v\n%s", st, err, out.take())
+					b.Fatalf("status %#x, %v\n%s", st, err, out.Take())
 				}
-				out.take()
+				out.Take()
 			}
 		})
 	}

@@ -19,6 +19,7 @@ import (
 
 	"sos/internal/boot"
 	"sos/internal/rvtool"
+	"sos/internal/syncbuf"
 	"sos/internal/userland"
 )
 
@@ -178,28 +179,7 @@ func (s *system) run(t testing.TB, prog string, args []string, env ...string) re
 	return result{stdout: s.stdout.String(), stderr: s.stderr.String(), log: s.log.String(), status: status}
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
-func (b *syncBuffer) Reset() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.b.Reset()
-}
+type syncBuffer = syncbuf.Buffer
 
 // exited is the wait status of a normal exit with code.
 func exited(code int) int { return code << 8 }

@@ -13,34 +13,19 @@ import (
 	"bytes"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"sos/internal/boot"
 	"sos/internal/rvtool"
+	"sos/internal/syncbuf"
 	"sos/internal/userland"
 )
 
 // runTimeout bounds one program.
 const runTimeout = time.Minute
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
+type syncBuffer = syncbuf.Buffer
 
 // runOnSOS boots a two-hart system, runs prog on it and returns its wait
 // status and output.

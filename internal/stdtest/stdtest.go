@@ -21,6 +21,7 @@ import (
 
 	"sos/internal/boot"
 	"sos/internal/rvtool"
+	"sos/internal/syncbuf"
 	"sos/internal/userland"
 )
 
@@ -324,19 +325,4 @@ func outcome(ok bool, d time.Duration, output string) Outcome {
 	return o
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
+type syncBuffer = syncbuf.Buffer

@@ -13,6 +13,7 @@ import (
 
 	"sos/internal/boot"
 	"sos/internal/kernel"
+	"sos/internal/syncbuf"
 	"sos/internal/userland"
 )
 
@@ -188,25 +189,4 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
-func (b *syncBuffer) Reset() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.b.Reset()
-}
+type syncBuffer = syncbuf.Buffer

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"sos/internal/abi"
+	"sos/internal/syncbuf"
 	"sos/internal/vfs"
 	"sos/internal/waiter"
 )
@@ -93,25 +94,7 @@ func (j *fakeJobs) takeSent() []sent {
 	return s
 }
 
-// syncBuffer is an output the test reads while the terminal writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) take() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := s.b.String()
-	s.b.Reset()
-	return out
-}
+type syncBuffer = syncbuf.Buffer
 
 // mem is user memory for ioctls: a flat byte array from address 0.
 type mem []byte
@@ -188,12 +171,12 @@ func TestCanonicalEditing(t *testing.T) {
 	}
 	tt.Input([]byte("o wrld\x17world\r"))
 	mustRead(t, tt, 100, "hello world\n")
-	if got, want := out.take(), "helo\b \bl\b \bl"+"o wrld\b \b\b \b\b \b\b \bworld\r\n"; got != want {
+	if got, want := out.Take(), "helo\b \bl\b \bl"+"o wrld\b \b\b \b\b \b\b \bworld\r\n"; got != want {
 		t.Errorf("echo %q, want %q", got, want)
 	}
 	// Kill-line, then a partial read keeps the rest of the line.
 	tt.Input([]byte("junk\x15abcdef\n"))
-	if got, want := out.take(), "junk\b \b\b \b\b \b\b \babcdef\r\n"; got != want {
+	if got, want := out.Take(), "junk\b \b\b \b\b \b\b \babcdef\r\n"; got != want {
 		t.Errorf("echo %q, want %q", got, want)
 	}
 	mustRead(t, tt, 4, "abcd")
@@ -204,7 +187,7 @@ func TestCanonicalEditing(t *testing.T) {
 	mustRead(t, tt, 100, "b\n")
 	// Control characters echo as ^X; erasing one rubs out two columns.
 	tt.Input([]byte("\x01\x7f\n"))
-	if got, want := out.take(), "a\r\nb\r\n^A\b \b\b \b\r\n"; got != want {
+	if got, want := out.Take(), "a\r\nb\r\n^A\b \b\b \b\r\n"; got != want {
 		t.Errorf("echo %q, want %q", got, want)
 	}
 	mustRead(t, tt, 100, "\n")
@@ -221,7 +204,7 @@ func TestEOF(t *testing.T) {
 	if _, err := read(t, tt, fg, 100); err != abi.EAGAIN {
 		t.Fatalf("after EOF: %v, want EAGAIN (a terminal goes on)", err)
 	}
-	if got := out.take(); got != "ab" {
+	if got := out.Take(); got != "ab" {
 		t.Errorf("echo %q, want ^D not echoed", got)
 	}
 	tt.Hangup()
@@ -236,12 +219,12 @@ func TestSignals(t *testing.T) {
 		echo string
 	}{{0x03, abi.SIGINT, "^C"}, {0x1a, abi.SIGTSTP, "^Z"}, {0x1c, abi.SIGQUIT, "^\\"}} {
 		tt.Input([]byte("typed"))
-		out.take()
+		out.Take()
 		tt.Input([]byte{c.in})
 		if got := j.takeSent(); !slices.Equal(got, []sent{{20, c.sig}}) {
 			t.Errorf("%q sent %v, want %v to group 20", c.in, got, c.sig)
 		}
-		if got := out.take(); got != c.echo {
+		if got := out.Take(); got != c.echo {
 			t.Errorf("%q echoed %q, want %q", c.in, got, c.echo)
 		}
 		tt.Input([]byte("\n"))
@@ -322,7 +305,7 @@ func TestRawMode(t *testing.T) {
 		t.Errorf("not readable with VMIN bytes")
 	}
 	mustRead(t, tt, 10, "b\rcd")
-	if got := out.take(); got != "" {
+	if got := out.Take(); got != "" {
 		t.Errorf("echo without ECHO: %q", got)
 	}
 	// VMIN=0, VTIME=0: polling.
@@ -388,21 +371,21 @@ func TestInputModes(t *testing.T) {
 	tm = DefaultTermios()
 	tm.Lflag = tm.Lflag&^ECHO | ECHONL
 	setTermios(t, tt, m, tm)
-	out.take()
+	out.Take()
 	tt.Input([]byte("secret\n"))
-	if got := out.take(); got != "\r\n" {
+	if got := out.Take(); got != "\r\n" {
 		t.Errorf("ECHONL echoed %q", got)
 	}
 	mustRead(t, tt, 10, "secret\n")
 	// Output: ONLCR, and none without OPOST.
 	tt.Write(fg, []byte("x\ny\n"))
-	if got := out.take(); got != "x\r\ny\r\n" {
+	if got := out.Take(); got != "x\r\ny\r\n" {
 		t.Errorf("ONLCR wrote %q", got)
 	}
 	tm.Oflag &^= OPOST
 	setTermios(t, tt, m, tm)
 	tt.Write(fg, []byte("x\n"))
-	if got := out.take(); got != "x\n" {
+	if got := out.Take(); got != "x\n" {
 		t.Errorf("without OPOST wrote %q", got)
 	}
 	// ECHOK without ECHOKE: the kill character and a newline.
@@ -410,7 +393,7 @@ func TestInputModes(t *testing.T) {
 	tm.Lflag &^= ECHOKE
 	setTermios(t, tt, m, tm)
 	tt.Input([]byte("ab\x15"))
-	if got := out.take(); got != "ab^U\r\n" {
+	if got := out.Take(); got != "ab^U\r\n" {
 		t.Errorf("ECHOK echoed %q", got)
 	}
 }

@@ -1,14 +1,13 @@
 package devfs_test
 
 import (
-	"bytes"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"sos/internal/abi"
 	"sos/internal/fs/devfs"
+	"sos/internal/syncbuf"
 	"sos/internal/tty"
 	"sos/internal/vfs"
 )
@@ -33,22 +32,7 @@ func (sessions) Orphaned(int) bool                            { return false }
 func (sessions) GroupSession(pgid int) (int, bool)            { return pgid, true }
 func (sessions) SessionAlive(int) bool                        { return true }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+type lockedBuffer = syncbuf.Buffer
 
 // TestTerminalConsole: a terminal console has tty0; /dev/tty opens only
 // for the session whose controlling terminal it is, which a session

@@ -246,7 +246,7 @@ func long(es, widen []entry) {
 	var w [5]int
 	for i, e := range all {
 		r := row{
-			mode:  modeString(e.st.Mode),
+			mode:  cli.ModeString(e.st.Mode),
 			nlink: strconv.FormatUint(uint64(e.st.Nlink), 10),
 			owner: userName(e.st.Uid),
 			group: groupName(e.st.Gid),
@@ -255,7 +255,7 @@ func long(es, widen []entry) {
 		}
 		switch e.st.Mode & syscall.S_IFMT {
 		case syscall.S_IFCHR, syscall.S_IFBLK:
-			r.size = fmt.Sprintf("%d, %d", devMajor(e.st.Rdev), devMinor(e.st.Rdev))
+			r.size = fmt.Sprintf("%d, %d", cli.Major(e.st.Rdev), cli.Minor(e.st.Rdev))
 		default:
 			if opts.Has('h') {
 				r.size = human(e.st.Size)
@@ -275,44 +275,6 @@ func long(es, widen []entry) {
 	for _, r := range rows[:len(es)] {
 		fmt.Fprintf(out, "%s %*s %-*s %-*s %*s %s %s\n", r.mode, w[0], r.nlink, w[1], r.owner, w[2], r.group, w[3], r.size, r.date, r.name)
 	}
-}
-
-func modeString(m uint32) string {
-	b := []byte("?rwxrwxrwx")
-	switch m & syscall.S_IFMT {
-	case syscall.S_IFREG:
-		b[0] = '-'
-	case syscall.S_IFDIR:
-		b[0] = 'd'
-	case syscall.S_IFLNK:
-		b[0] = 'l'
-	case syscall.S_IFCHR:
-		b[0] = 'c'
-	case syscall.S_IFBLK:
-		b[0] = 'b'
-	case syscall.S_IFIFO:
-		b[0] = 'p'
-	case syscall.S_IFSOCK:
-		b[0] = 's'
-	}
-	for i := 0; i < 9; i++ {
-		if m&(1<<(8-i)) == 0 {
-			b[i+1] = '-'
-		}
-	}
-	special := func(bit uint32, i int, set, unset byte) {
-		if m&bit != 0 {
-			if b[i] == 'x' {
-				b[i] = set
-			} else {
-				b[i] = unset
-			}
-		}
-	}
-	special(syscall.S_ISUID, 3, 's', 'S')
-	special(syscall.S_ISGID, 6, 's', 'S')
-	special(syscall.S_ISVTX, 9, 't', 'T')
-	return string(b)
 }
 
 // date is the time column: month, day and time for the last six months,
@@ -346,9 +308,6 @@ func human(n int64) string {
 	}
 	return strconv.FormatInt(n, 10)
 }
-
-func devMajor(d uint64) uint64 { return d>>8&0xfff | d>>32&0xfffff000 }
-func devMinor(d uint64) uint64 { return d&0xff | d>>12&0xffffff00 }
 
 var (
 	users  = map[uint32]string{}

@@ -57,14 +57,14 @@ func full(name string, st *syscall.Stat_t) {
 	}
 	fmt.Printf("  File: %s\n", shown)
 	fmt.Printf("  Size: %-10d\tBlocks: %-10d IO Block: %-6d %s\n", st.Size, st.Blocks, st.Blksize, fileType(st))
-	dev := fmt.Sprintf("Device: %d,%d\tInode: %-11d Links: %d", major(st.Dev), minor(st.Dev), st.Ino, st.Nlink)
+	dev := fmt.Sprintf("Device: %d,%d\tInode: %-11d Links: %d", cli.Major(st.Dev), cli.Minor(st.Dev), st.Ino, st.Nlink)
 	if t := st.Mode & syscall.S_IFMT; t == syscall.S_IFCHR || t == syscall.S_IFBLK {
 		dev = fmt.Sprintf("Device: %d,%d\tInode: %-11d Links: %-5d Device type: %d,%d",
-			major(st.Dev), minor(st.Dev), st.Ino, st.Nlink, major(st.Rdev), minor(st.Rdev))
+			cli.Major(st.Dev), cli.Minor(st.Dev), st.Ino, st.Nlink, cli.Major(st.Rdev), cli.Minor(st.Rdev))
 	}
 	fmt.Println(dev)
 	fmt.Printf("Access: (%04o/%s)  Uid: (%5d/%8s)   Gid: (%5d/%8s)\n",
-		st.Mode&0o7777, modeString(st.Mode), st.Uid, userName(st.Uid), st.Gid, groupName(st.Gid))
+		st.Mode&0o7777, cli.ModeString(st.Mode), st.Uid, userName(st.Uid), st.Gid, groupName(st.Gid))
 	fmt.Printf("Access: %s\n", stamp(st.Atim))
 	fmt.Printf("Modify: %s\n", stamp(st.Mtim))
 	fmt.Printf("Change: %s\n", stamp(st.Ctim))
@@ -90,7 +90,7 @@ func expand(format, name string, st *syscall.Stat_t) string {
 		case 'a':
 			b.WriteString(strconv.FormatUint(uint64(st.Mode&0o7777), 8))
 		case 'A':
-			b.WriteString(modeString(st.Mode))
+			b.WriteString(cli.ModeString(st.Mode))
 		case 'u':
 			b.WriteString(strconv.FormatUint(uint64(st.Uid), 10))
 		case 'U':
@@ -153,51 +153,6 @@ func fileType(st *syscall.Stat_t) string {
 	}
 	return "weird file"
 }
-
-func modeString(m uint32) string {
-	b := []byte("?rwxrwxrwx")
-	switch m & syscall.S_IFMT {
-	case syscall.S_IFREG:
-		b[0] = '-'
-	case syscall.S_IFDIR:
-		b[0] = 'd'
-	case syscall.S_IFLNK:
-		b[0] = 'l'
-	case syscall.S_IFCHR:
-		b[0] = 'c'
-	case syscall.S_IFBLK:
-		b[0] = 'b'
-	case syscall.S_IFIFO:
-		b[0] = 'p'
-	case syscall.S_IFSOCK:
-		b[0] = 's'
-	}
-	for i := 0; i < 9; i++ {
-		if m&(1<<(8-i)) == 0 {
-			b[i+1] = '-'
-		}
-	}
-	if m&syscall.S_ISUID != 0 {
-		b[3] = "Ss"[btoi(b[3] == 'x')]
-	}
-	if m&syscall.S_ISGID != 0 {
-		b[6] = "Ss"[btoi(b[6] == 'x')]
-	}
-	if m&syscall.S_ISVTX != 0 {
-		b[9] = "Tt"[btoi(b[9] == 'x')]
-	}
-	return string(b)
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-func major(d uint64) uint64 { return d>>8&0xfff | d>>32&0xfffff000 }
-func minor(d uint64) uint64 { return d&0xff | d>>12&0xffffff00 }
 
 func userName(id uint32) string {
 	if u, err := user.LookupId(strconv.FormatUint(uint64(id), 10)); err == nil {
