@@ -102,6 +102,8 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	nfsServer := fs.String("nfs", "", "mount the external NFS export `HOST[:PORT]:/EXPORT` as SOS's root instead")
 	nfsTransport := fs.String("nfs-transport", "tcp", "NFS transport: tcp or udp")
 	nfsSize := fs.String("nfs-size", "0", "NFS read and write transfer size (0: the server's preference)")
+	nfsWindow := fs.Int("nfs-window", 0, "most NFS requests in flight (0: the client's default, 16)")
+	nfsTimeout := fs.Duration("nfs-timeout", 30*time.Second, "bound on one NFS call, retransmissions included: a dead server is ETIMEDOUT after it")
 	var disks diskFlag
 	fs.Var(&disks, "disk", "attach the FAT32 image `FILE[:PATH]` and mount it at PATH (default /disk) (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -143,6 +145,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if cfg.NFS, err = nfsRoot(*rootDir, *nfsServer, *nfsTransport, *nfsSize, fs.NArg() == 0); err != nil {
 		fmt.Fprintf(stderr, "sos run: %v\n", err)
 		return 2
+	}
+	if cfg.NFS != nil {
+		cfg.NFS.Window, cfg.NFS.Timeout = *nfsWindow, *nfsTimeout
 	}
 	start := time.Now()
 	sys, err := boot.New(cfg)
