@@ -144,8 +144,7 @@ func New(cfg Config) (*System, error) {
 
 	root, rootType, rootOpts, err := s.rootNode()
 	if err != nil {
-		s.release()
-		m.Mem.Close()
+		s.Close()
 		return nil, err
 	}
 	ns := vfs.NewNamespace(root, rootType, rootOpts...)
@@ -252,15 +251,8 @@ func (s *System) MountHost(hostDir, path string) error {
 	ns := s.Kernel.Namespace()
 	rootFS := vfs.NewFSContext(ns.Root(), ns.Root(), 0o022)
 	rootFS.SetCreds(vfs.RootCreds)
-	if err := ns.Mkdir(bootContext{}, rootFS, nil, path, 0o755); err != nil && err != abi.EEXIST {
-		return fmt.Errorf("boot: making %s: %v", path, err)
-	}
-	at, err := ns.Resolve(bootContext{}, rootFS, nil, path, vfs.FollowFinal|vfs.MustBeDir)
-	if err != nil {
-		return fmt.Errorf("boot: %s: %v", path, err)
-	}
 	node := rofs.New(os.DirFS(hostDir), rofs.Options{Dev: vfs.NewAnonDev(), HostMetadata: true})
-	return ns.Mount(bootContext{}, at, node, "hostfs", vfs.ReadOnly(), vfs.Source("host:"+hostDir))
+	return s.mountAt(rootFS, path, node, "hostfs", "host:"+hostDir, nil, vfs.ReadOnly())
 }
 
 // bootContext is the vfs.Context of the boot code.

@@ -1121,11 +1121,11 @@ func encodeStatfs(st vfs.StatFS) []byte {
 	return b
 }
 
-// fsMagic is statfs's f_type for each file-system type SOS mounts.
+// fsMagic is statfs's f_type for the file-system types whose mounts
+// carry no vfs.FileSystem to say it (FAT32, NFS and tmpfs do).
 var fsMagic = map[string]uint64{
-	"tmpfs": 0x01021994, "devtmpfs": 0x01021994, "proc": 0x9fa0, "nfs": 0x6969,
-	"vfat": 0x4d44, "hostfs": 0x794c7630, "binfs": 0x794c7630, "sockfs": 0x534f434b,
-	"pipefs": 0x50495045,
+	"tmpfs": 0x01021994, "devtmpfs": 0x01021994, "proc": 0x9fa0, "hostfs": 0x794c7630,
+	"binfs": 0x794c7630, "sockfs": 0x534f434b, "pipefs": 0x50495045,
 }
 
 // statfsOf reports the file system d belongs to: what its FileSystem says,
