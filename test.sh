@@ -8,6 +8,8 @@
 #   ./test.sh -short     the quick subset
 set -eu
 cd "$(dirname "$0")"
+# The NFS and FAT tools live in sbin, which a user's PATH may lack.
+export PATH="$PATH:/usr/sbin:/sbin"
 
 need=""
 command -v riscv64-linux-gnu-gcc >/dev/null 2>&1 || need="$need gcc-riscv64-linux-gnu libc6-dev-riscv64-cross"
@@ -30,6 +32,14 @@ if [ -n "$need" ]; then
 	fi
 	$sudo apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $need >/dev/null
+fi
+
+# The portmapper (port 111) is a machine-wide service that every NFS test
+# shares: start it here, as the system would, so that no test process
+# owns it and one test binary's exit cannot take it from another's
+# running alongside.
+if ! rpcinfo -p 127.0.0.1 >/dev/null 2>&1; then
+	if [ "$(id -u)" = 0 ]; then rpcbind -w; else sudo rpcbind -w; fi
 fi
 
 unformatted=$(gofmt -l cmd internal user)
