@@ -26,6 +26,7 @@ type codePage struct {
 	insts [slotsPerPage + 1]inst
 	ppi   uint64  // physical page index (Memory-relative), ^0 for scratch
 	gen   uint32  // Memory.gen[ppi] when decoded
+	hits  uint32  // entries at slots not yet translated (jit.go)
 	genp  *uint32 // &Memory.gen[ppi], for the interpreter's fast check
 	// cross caches the decoded 32-bit instruction that starts in the
 	// page's last halfword and ends in the next page, valid while that
@@ -49,6 +50,7 @@ func (cp *codePage) reset(gen uint32) {
 	clear(cp.insts[:slotsPerPage])
 	cp.cross.valid = false
 	cp.gen = gen
+	cp.hits = 0
 }
 
 // valid reports whether the page's decoded instructions are still current.

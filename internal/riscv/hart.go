@@ -52,6 +52,7 @@ type Hart struct {
 
 	code    map[uint64]*codePage // decoded pages by physical page index
 	scratch *codePage            // for an instruction that crosses a page boundary
+	jit     jitHart              // the translator's state (jit.go)
 
 	resValid bool // LR/SC reservation
 	resAddr  uint64
@@ -119,6 +120,7 @@ func NewHart(id int, mem *Memory, clock Clock) *Hart {
 	h.flushAll()
 	h.cond.L = &h.mu
 	h.scratch = newCodePage(^uint64(0))
+	h.jitInit()
 	return h
 }
 
@@ -216,6 +218,7 @@ func (h *Hart) flushPage(va uint64) {
 
 func (h *Hart) flushICache() {
 	clear(h.code)
+	h.jitFlush()
 	for i := range h.itlb {
 		h.itlb[i] = itlbEntry{tag: noTag}
 	}

@@ -35,6 +35,7 @@ const (
 	opIllegal        // imm holds the instruction bits
 	opPageEnd        // sentinel after the last slot of a page
 	opExit           // sentinel in the scratch page: continue at vbase+2*slot
+	opJIT            // translated code starts here (jit.go): imm is its host address
 
 	opLUI
 	opAUIPC

@@ -80,6 +80,9 @@ func (h *Hart) execute(pc, budget uint64) (Trap, uint64) {
 			}
 		}
 		idx := (pc - vbase) >> 1
+		if h.jit.on && cp.insts[idx].op != opJIT && cp != h.scratch {
+			h.jitEnter(cp, idx)
+		}
 
 	inner:
 		for {
@@ -108,6 +111,18 @@ func (h *Hart) execute(pc, budget uint64) (Trap, uint64) {
 				break inner
 			case opIllegal:
 				return Trap{Cause: IllegalInst, PC: vbase + idx*2, Tval: uint64(in.imm)}, n - 1
+			case opJIT:
+				kind, arg, nn, t := h.jitRun(uintptr(in.imm), vbase, n-1, budget)
+				n = nn
+				switch kind {
+				case exitNext:
+					idx = arg
+					continue
+				case exitLeave:
+					pc = arg
+					break inner
+				}
+				return t, n
 
 			case opLUI:
 				x[in.rd&63] = uint64(in.imm)
