@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"sos/internal/boot"
+	"sos/internal/riscv"
 	"sos/internal/rvtool"
 	"sos/internal/userland"
 	"sos/user/cpubench"
@@ -44,9 +45,11 @@ func benchCPU(args []string, stdout, stderr io.Writer) int {
 	runs := fs.Int("n", 3, "runs of each workload on each system; the fastest counts")
 	scale := fs.Int("scale", 1, "workload scale factor")
 	only := fs.String("only", "", "comma-separated workloads to run (default all)")
+	jit := fs.Bool("jit", true, "translate hot guest code to host code (false: measure the interpreter alone)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	riscv.SetJIT(*jit)
 	if err := rvtool.Check(); err != nil {
 		fmt.Fprintln(stderr, "sos bench cpu:", err)
 		return 1

@@ -96,6 +96,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	shell := fs.String("shell", "", "with no PROG: the program (and arguments) init runs on the console instead of /bin/sosh")
 	grace := fs.Duration("grace", 2*time.Second, "at shutdown, the time between SIGTERM and SIGKILL")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of SOS itself (the host process) to `file`")
+	jit := fs.Bool("jit", true, "translate hot guest code to host code (false: interpret every instruction)")
 	var env envFlag
 	fs.Var(&env, "env", "set an environment variable for the program (repeatable)")
 	rootDir := fs.String("root", "", "host `DIR` served over NFS from this process as SOS's root (default with no PROG: "+defaultRootHint+"; with PROG: the host's tree, read-only)")
@@ -109,6 +110,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	riscv.SetJIT(*jit)
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {

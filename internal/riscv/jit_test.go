@@ -248,3 +248,38 @@ func firstLineDiff(want, got string) string {
 	}
 	return "lengths differ"
 }
+
+// A translated loop whose page the program then rewrites runs the new
+// instruction, as the interpreter does.
+func TestJITSelfModifyingCode(t *testing.T) {
+	old := jitThreshold
+	jitThreshold = 1
+	defer func() { jitThreshold = old }()
+	for _, jit := range []bool{false, true} {
+		m := newTestMachine(t, SatpSv48)
+		m.hart.jit.on = jit && jitAvailable
+		p := &prog{}
+		p.i(addi(1, 1, 1), addi(2, 2, -1), bne(2, 0, -8)) // 0: the loop
+		p.i(bne(7, 0, 20))                                 // 12: second time round: to the ecall
+		p.i(sw(5, 6, 0), addi(7, 0, 1), addi(2, 0, 10))    // 16: patch the loop's first instruction
+		p.i(jal(0, -28))                                   // 28: and run the loop again
+		p.i(0x00000073)                                    // 32
+		m.page(codeVA, PteR|PteW|PteX|PteU)
+		m.write(codeVA, p.b)
+		m.ctx.X[2], m.ctx.X[5], m.ctx.X[6] = 10, uint64(addi(1, 1, 100)), codeVA
+		for range 100 {
+			if tr := m.run(7); tr.Cause != Budget {
+				if tr.Cause != EcallU {
+					t.Fatalf("jit=%v: %v", jit, tr)
+				}
+				break
+			}
+		}
+		if m.ctx.X[1] != 1010 || m.ctx.Instret != 30+4+30+2 {
+			t.Errorf("jit=%v: x1=%d instret=%d, want 1010 and 66", jit, m.ctx.X[1], m.ctx.Instret)
+		}
+		if jit && m.hart.jit.used == 0 {
+			t.Error("the translator translated nothing")
+		}
+	}
+}
