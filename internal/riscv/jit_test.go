@@ -260,10 +260,10 @@ func TestJITSelfModifyingCode(t *testing.T) {
 		m.hart.jit.on = jit && jitAvailable
 		p := &prog{}
 		p.i(addi(1, 1, 1), addi(2, 2, -1), bne(2, 0, -8)) // 0: the loop
-		p.i(bne(7, 0, 20))                                 // 12: second time round: to the ecall
-		p.i(sw(5, 6, 0), addi(7, 0, 1), addi(2, 0, 10))    // 16: patch the loop's first instruction
-		p.i(jal(0, -28))                                   // 28: and run the loop again
-		p.i(0x00000073)                                    // 32
+		p.i(bne(7, 0, 20))                                // 12: second time round: to the ecall
+		p.i(sw(5, 6, 0), addi(7, 0, 1), addi(2, 0, 10))   // 16: patch the loop's first instruction
+		p.i(jal(0, -28))                                  // 28: and run the loop again
+		p.i(0x00000073)                                   // 32
 		m.page(codeVA, PteR|PteW|PteX|PteU)
 		m.write(codeVA, p.b)
 		m.ctx.X[2], m.ctx.X[5], m.ctx.X[6] = 10, uint64(addi(1, 1, 100)), codeVA
