@@ -142,7 +142,9 @@ func (t *FDTable) Get(fd int) (*File, error) {
 	return f, nil
 }
 
-// Close closes fd (close(2)): abi.EBADF if it is not open.
+// Close closes fd (close(2)): abi.EBADF if it is not open; otherwise
+// what the file's Flush returns, if it has one (the descriptor is closed
+// either way).
 func (t *FDTable) Close(fd int) error {
 	t.mu.Lock()
 	f := t.removeLocked(fd)
@@ -150,8 +152,12 @@ func (t *FDTable) Close(fd int) error {
 	if f == nil {
 		return abi.EBADF
 	}
+	var err error
+	if fl, ok := f.ops.(Flusher); ok {
+		err = fl.Flush()
+	}
 	f.DecRef()
-	return nil
+	return err
 }
 
 // Dup3 makes newFD refer to the file at oldFD (dup3(2)), closing what

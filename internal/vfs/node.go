@@ -153,6 +153,15 @@ type Stream interface {
 	IsStream()
 }
 
+// Flusher is implemented by files with writes to push out when a
+// descriptor for them is closed (Linux's f_op->flush): close(2) returns
+// what Flush returns, so an error in a write the file system finished in
+// the background (NFS's write-behind) reaches the program that wrote,
+// rather than being lost. The descriptor is closed whatever Flush says.
+type Flusher interface {
+	Flush() error
+}
+
 // Syncer is implemented by files whose data can be flushed to storage.
 type Syncer interface {
 	Sync() error

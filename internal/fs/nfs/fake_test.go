@@ -32,6 +32,7 @@ type fake struct {
 	hugeRead              atomic.Bool  // READ replies carry more data than asked
 	reboot                atomic.Bool  // the next COMMIT finds the server restarted: unstable data lost, a new verifier
 	syncWrites            atomic.Int64 // FILE_SYNC WRITEs seen
+	noSpace               atomic.Bool  // WRITEs fail with NFS3ERR_NOSPC
 	bootVerf              atomic.Uint32
 	entries               int // names e000... in the root besides f
 	plusCalls, dirCalls   atomic.Int64
@@ -138,6 +139,9 @@ func (f *fake) server() *rpc.Server {
 	nfs3.Register(s, P, V, nfs3.ProcWrite, func(_ *rpc.Request, a *nfs3.WriteArgs) nfs3.Msg {
 		defer f.busy()()
 		f.writes.Add(1)
+		if f.noSpace.Load() {
+			return &nfs3.WriteRes{Status: nfs3.ErrNospc}
+		}
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		if end := int(a.Offset) + len(a.Data); end > len(f.data) {
@@ -484,6 +488,36 @@ func TestFakeVerifier(t *testing.T) {
 	f.mu.Unlock()
 	if !same || f.syncWrites.Load() == 0 {
 		t.Fatalf("after a restart before COMMIT: data intact %v, %d FILE_SYNC writes", same, f.syncWrites.Load())
+	}
+}
+
+// TestFakeCloseReportsWriteError: WRITEs the client sent in the
+// background fail on the server (no space); write(2) has already
+// returned, so close(2) is where the program learns its data is not
+// there, as on Linux. Nothing is silently lost.
+func TestFakeCloseReportsWriteError(t *testing.T) {
+	f := &fake{data: make([]byte, 0)}
+	_, ns, fsc, _ := startFake(t, f, nil, Options{Timeout: time.Second})
+	fl, err := ns.Open(ctx, fsc, nil, "f", abi.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.noSpace.Store(true)
+	data := randBytes(20000, 6)
+	if n, err := fl.Write(ctx, data); n != len(data) || err != nil {
+		t.Fatalf("write %d %v (the error belongs to close)", n, err)
+	}
+	fds := vfs.NewFDTable()
+	fd, err := fds.Install(fl, 0, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fl.DecRef() // the table holds the file now
+	if err := fds.Close(fd); err != abi.ENOSPC {
+		t.Fatalf("close: %v, want ENOSPC", err)
+	}
+	if _, err := fds.Get(fd); err != abi.EBADF {
+		t.Fatalf("after a failed close the descriptor is still open: %v", err)
 	}
 }
 

@@ -601,6 +601,7 @@ var (
 	_ vfs.FileOps  = (*fileOps)(nil)
 	_ vfs.Appender = (*fileOps)(nil)
 	_ vfs.Syncer   = (*fileOps)(nil)
+	_ vfs.Flusher  = (*fileOps)(nil)
 )
 
 func (o *fileOps) Read(_ vfs.Context, dst []byte, off int64) (int, error) {
@@ -629,6 +630,12 @@ func (o *fileOps) Append(_ vfs.Context, src []byte) (int, int64, error) {
 
 // Sync commits the file's writes (fsync).
 func (o *fileOps) Sync() error { return o.f.commit() }
+
+// Flush, at every close of a descriptor, commits the file's writes and
+// returns the error of any that failed in the background, as Linux's NFS
+// client does at close: close-to-open consistency for the next opener,
+// and the program learns that its data did not reach the server.
+func (o *fileOps) Flush() error { return o.f.commit() }
 
 // Release commits what was written, so that a file written and closed is
 // on the server's stable storage when close returns.
