@@ -27,6 +27,10 @@ func TestOutcome(t *testing.T) {
 }
 
 func TestResultOK(t *testing.T) {
+	// A known failure of its own: the real list may be empty.
+	saved := Known
+	Known = map[string]map[string]string{"time": {"TestLongAdjustTimers": "an example"}}
+	defer func() { Known = saved }()
 	pass := Outcome{Ran: true, Passed: true}
 	fail := func(names ...string) Outcome { return Outcome{Ran: true, Failed: names} }
 	for _, tc := range []struct {
