@@ -49,24 +49,26 @@ func jitCall(j *jitCtx, code uintptr)
 // jitCtx is the state translated code reads and writes. The trampoline and
 // the generated code use the field offsets below; TestJITLayout checks them.
 type jitCtx struct {
-	x      *[64]uint64        // 0: integer registers (R15)
-	tlb    *[tlbSize]tlbEntry // 8: the data TLB's fast-path array (R14)
-	n      uint64             // 16: instructions retired (R13)
-	budget uint64             // 24: the budget (R12)
-	vbase  uint64             // 32: virtual address of the page
-	irq    *atomic.Uint32     // 40: the hart's interrupt word
-	f      *[32]uint64        // 48: floating-point registers
-	exit   uint32             // 56: why the code returned
-	idx    uint32             // 60: the slot the exit concerns
-	va     uint64             // 64: the address of a slow access; the target of a leave
-	val    uint64             // 72: the value of a slow store
-	resume uintptr            // 80: where to continue after a slow access
-	info   uint32             // 88: a slow access's op | rd<<8 | len<<16
+	x      *[64]uint64          // 0: integer registers (R15)
+	tlb    *[tlbSize]tlbEntry   // 8: the data TLB's fast-path array (R14)
+	n      uint64               // 16: instructions retired (R13)
+	budget uint64               // 24: the budget (R12)
+	vbase  uint64               // 32: virtual address of the page
+	irq    *atomic.Uint32       // 40: the hart's interrupt word
+	f      *[32]uint64          // 48: floating-point registers
+	exit   uint32               // 56: why the code returned
+	idx    uint32               // 60: the slot the exit concerns
+	va     uint64               // 64: the address of a slow access; the target of a leave
+	val    uint64               // 72: the value of a slow store
+	resume uintptr              // 80: where to continue after a slow access
+	info   uint32               // 88: a slow access's op | rd<<8 | len<<16
+	itlb   *[itlbSize]itlbEntry // 96: the instruction TLB (the dispatcher)
 }
 
 const (
 	offX, offTLB, offN, offBudget, offVbase, offIRQ, offF = 0, 8, 16, 24, 32, 40, 48
 	offExit, offIdx, offVA, offVal, offResume, offInfo    = 56, 60, 64, 72, 80, 88
+	offITLB                                               = 96
 )
 
 // Host registers with fixed roles in translated code.
@@ -86,7 +88,10 @@ type jitHart struct {
 	ctx   jitCtx
 	arena []byte // executable, mapped on first use
 	used  int
-	a     x86.Asm
+	// The dispatcher (see emitDispatcher) is at the start of the arena
+	// and stays there; translations follow it.
+	dispatchEnd int
+	a           x86.Asm
 	// Compilation scratch, reused.
 	isHead [slotsPerPage + 1]bool
 	heads  []uint16
@@ -141,11 +146,12 @@ func (h *Hart) jitInit() {
 	j.ctx.x = &h.x
 	j.ctx.tlb = &h.tlb
 	j.ctx.irq = &h.irq
+	j.ctx.itlb = &h.itlb
 }
 
 // jitFlush forgets every translation; the caller forgets the decoded pages
 // that point at them.
-func (h *Hart) jitFlush() { h.jit.used = 0 }
+func (h *Hart) jitFlush() { h.jit.used = h.jit.dispatchEnd }
 
 // jitRun runs translated code from code, handling slow accesses, until
 // control must return to the interpreter. It returns the exit (exitNext
@@ -156,8 +162,13 @@ func (h *Hart) jitRun(code uintptr, vbase, n, budget uint64) (kind int, arg, nOu
 	j.n, j.budget, j.vbase, j.f = n, budget, vbase, h.f
 	for {
 		jitCall(j, code)
+		// The code may have moved to other pages (the dispatcher):
+		// slots are in j.vbase's page.
 		switch j.exit {
 		case exitNext:
+			if j.vbase != vbase {
+				return exitLeave, j.vbase + uint64(j.idx)*2, j.n, Trap{}
+			}
 			return exitNext, uint64(j.idx), j.n, Trap{}
 		case exitLeave:
 			return exitLeave, j.va, j.n, Trap{}
@@ -165,7 +176,7 @@ func (h *Hart) jitRun(code uintptr, vbase, n, budget uint64) (kind int, arg, nOu
 			in := inst{op: uint8(j.info), rd: uint8(j.info >> 8)}
 			v, cause, ok := h.loadSlow(j.va, memSize(in.op))
 			if !ok {
-				return exitTrap, 0, j.n, Trap{Cause: cause, PC: vbase + uint64(j.idx)*2, Tval: j.va}
+				return exitTrap, 0, j.n, Trap{Cause: cause, PC: j.vbase + uint64(j.idx)*2, Tval: j.va}
 			}
 			h.writeLoad(&in, v)
 			code = j.resume
@@ -173,12 +184,12 @@ func (h *Hart) jitRun(code uintptr, vbase, n, budget uint64) (kind int, arg, nOu
 			op, ilen := uint8(j.info), uint64(j.info>>16)
 			wrote, cause, ok := h.storeSlow(j.va, j.val, memSize(op))
 			if !ok {
-				return exitTrap, 0, j.n, Trap{Cause: cause, PC: vbase + uint64(j.idx)*2, Tval: j.va}
+				return exitTrap, 0, j.n, Trap{Cause: cause, PC: j.vbase + uint64(j.idx)*2, Tval: j.va}
 			}
 			if wrote {
 				// The store changed decoded instructions: leave the page
 				// so they are decoded afresh.
-				return exitLeave, vbase + (uint64(j.idx)+ilen)*2, j.n + 1, Trap{}
+				return exitLeave, j.vbase + (uint64(j.idx)+ilen)*2, j.n + 1, Trap{}
 			}
 			code = j.resume
 		default:
@@ -249,6 +260,11 @@ func (h *Hart) jitCompile(cp *codePage, entry uint64) bool {
 		}
 		j.arena = b
 		runtime.AddCleanup(h, func(b []byte) { syscall.Munmap(b) }, b)
+		j.a.Buf = j.a.Buf[:0]
+		emitDispatcher(&j.a)
+		copy(b, j.a.Buf)
+		j.dispatchEnd = (j.a.Len() + 15) &^ 15
+		j.used = j.dispatchEnd
 	}
 
 	// Find the heads: the entry, in-page branch targets, and the slots
@@ -420,14 +436,14 @@ func (h *Hart) jitBlock(cp *codePage, head, following uint64, base uintptr) {
 		}
 		j.fix = append(j.fix, jitFixup{at: at, slot: uint16(t)})
 	}
-	leave := func(pcOff int64) { // exit to pc vbase+pcOff
+	leave := func(pcOff int64) { // on to pc vbase+pcOff, in another page
 		flush()
-		h.jitLeaveCode(pcOff)
+		h.jitLeaveCode(pcOff, base)
 	}
 
 	for idx := head; ; {
 		if idx >= slotsPerPage {
-			exitNextAt(idx) // the sentinel: the interpreter moves to the next page
+			leave(slotsPerPage * 2) // on into the next page
 			return
 		}
 		if idx != head && (j.isHead[idx] || cp.insts[idx].op == opJIT) {
@@ -489,9 +505,7 @@ func (h *Hart) jitBlock(cp *codePage, head, following uint64, base uintptr) {
 				h.jitAddImm(x86.RCX, pc+int64(in.len)*2)
 				a.Store(xr(rd), x86.RCX)
 			}
-			a.Store(ctxField(offVA), x86.RAX)
-			a.Store32Imm(ctxField(offExit), exitLeave)
-			a.Ret()
+			h.jitDispatch(base)
 			return
 
 		case opBEQ, opBNE, opBLT, opBGE, opBLTU, opBGEU,
@@ -820,9 +834,14 @@ func (h *Hart) jitEmitStub(s *jitStub, base uintptr) {
 		}
 		a.Patch(out1, a.Len())
 		a.Patch(out2, a.Len())
-		h.jitLeaveCode(int64(s.slot) * 2)
+		// Spent or interrupted: back to the interpreter, which stops.
+		a.Load(x86.RAX, ctxField(offVbase))
+		h.jitAddImm(x86.RAX, int64(s.slot)*2)
+		a.Store(ctxField(offVA), x86.RAX)
+		a.Store32Imm(ctxField(offExit), exitLeave)
+		a.Ret()
 	case stubLeave:
-		h.jitLeaveCode(s.pcOff)
+		h.jitLeaveCode(s.pcOff, base)
 	case stubNext:
 		h.jitNextCode(uint64(s.slot))
 	}
@@ -837,11 +856,75 @@ func (h *Hart) jitNextCode(idx uint64) {
 	a.Ret()
 }
 
-// jitLeaveCode emits an exit to pc vbase+pcOff (the count is current).
-func (h *Hart) jitLeaveCode(pcOff int64) {
+// jitLeaveCode emits a transfer to pc vbase+pcOff in another page (the
+// count is current): through the dispatcher.
+func (h *Hart) jitLeaveCode(pcOff int64, base uintptr) {
 	a := &h.jit.a
 	a.Load(x86.RAX, ctxField(offVbase))
 	h.jitAddImm(x86.RAX, pcOff)
+	h.jitDispatch(base)
+}
+
+// jitDispatch emits a jump to the dispatcher, with the target pc in RAX.
+func (h *Hart) jitDispatch(base uintptr) {
+	a := &h.jit.a
+	at := a.Jmp()
+	a.Patch(at, int(int64(uintptr(unsafe.Pointer(&h.jit.arena[0])))-int64(base)))
+}
+
+// emitDispatcher emits the code that continues at the guest pc in RAX
+// without leaving translated code, when it can: if the budget is not
+// spent, no interrupt is pending, the instruction TLB holds a current
+// translation of the pc's page (the interpreter's inline hit test) and
+// the pc's slot there is a head, it sets vbase and jumps to the head's
+// code; otherwise it exits (exitLeave) and the interpreter's outer loop
+// takes over. Go calls and returns cross pages every few dozen
+// instructions, so this is most transfers out of a page.
+func emitDispatcher(a *x86.Asm) {
+	var e itlbEntry
+	var in inst
+	const rEnt, rPage = x86.RDX, x86.RSI
+	var out []int
+	a.ALU(x86.CMP, rN, rBudget)
+	out = append(out, a.Jcc(x86.AE))
+	a.Load(x86.RCX, ctxField(offIRQ))
+	a.ALUMemImm32(x86.CMP, x86.Mem{Base: x86.RCX}, 0)
+	out = append(out, a.Jcc(x86.NE))
+	// The entry: &itlb[vpn % itlbSize].
+	a.Mov(x86.RCX, x86.RAX)
+	a.ShiftImm(x86.SHR, x86.RCX, pageShift)
+	a.Mov32(rEnt, x86.RCX)
+	a.ALUImm32(x86.AND, rEnt, itlbSize-1)
+	if unsafe.Sizeof(e) != 48 {
+		panic("riscv: itlbEntry is not 48 bytes")
+	}
+	a.Lea(rEnt, x86.Mem{Base: rEnt, Index: rEnt, Scale: 2})
+	a.ShiftImm(x86.SHL, rEnt, 4)
+	a.ALULoad(x86.ADD, rEnt, ctxField(offITLB))
+	a.ALULoad(x86.CMP, x86.RCX, x86.Mem{Base: rEnt, Disp: int32(unsafe.Offsetof(e.tag))})
+	out = append(out, a.Jcc(x86.NE))
+	a.Load(rPage, x86.Mem{Base: rEnt, Disp: int32(unsafe.Offsetof(e.genp))})
+	a.Load32U(rPage, x86.Mem{Base: rPage})
+	a.ALULoad32(x86.CMP, rPage, x86.Mem{Base: rEnt, Disp: int32(unsafe.Offsetof(e.gen))})
+	out = append(out, a.Jcc(x86.NE))
+	// The slot: cp.insts[(pc % PageSize) / 2].
+	a.Load(rPage, x86.Mem{Base: rEnt, Disp: int32(unsafe.Offsetof(e.cp))})
+	if unsafe.Offsetof(codePage{}.insts) != 0 || unsafe.Sizeof(in) != 16 {
+		panic("riscv: codePage or inst layout changed")
+	}
+	a.Mov32(x86.RCX, x86.RAX)
+	a.ALUImm32(x86.AND, x86.RCX, PageSize-1)
+	a.ShiftImm32(x86.SHL, x86.RCX, 3) // (pc%PageSize)/2 * 16
+	a.Load8U(rEnt, x86.Mem{Base: rPage, Index: x86.RCX, Scale: 1, Disp: int32(unsafe.Offsetof(in.op))})
+	a.ALUImm32(x86.CMP, rEnt, opJIT)
+	out = append(out, a.Jcc(x86.NE))
+	a.Load(rPage, x86.Mem{Base: rPage, Index: x86.RCX, Scale: 1, Disp: int32(unsafe.Offsetof(in.imm))})
+	a.ALUImm(x86.AND, x86.RAX, -PageSize)
+	a.Store(ctxField(offVbase), x86.RAX)
+	a.JmpReg(rPage)
+	for _, at := range out {
+		a.Patch(at, a.Len())
+	}
 	a.Store(ctxField(offVA), x86.RAX)
 	a.Store32Imm(ctxField(offExit), exitLeave)
 	a.Ret()
