@@ -58,7 +58,7 @@ func (h *Hart) atomic(in *inst) (Cause, bool) {
 		} else {
 			v = atomic.LoadUint64((*uint64)(p))
 		}
-		h.resValid, h.resAddr, h.resVal = true, pa, v
+		h.res = reservation{valid: true, addr: pa, val: v}
 		x[in.rd&63] = v
 		return 0, true
 
@@ -70,8 +70,8 @@ func (h *Hart) atomic(in *inst) (Cause, bool) {
 		if va&(size-1) != 0 {
 			return StoreMisaligned, false
 		}
-		valid := h.resValid
-		h.resValid = false
+		valid := h.res.valid
+		h.res.valid = false
 		if !valid {
 			x[in.rd&63] = 1
 			return 0, true
@@ -80,12 +80,12 @@ func (h *Hart) atomic(in *inst) (Cause, bool) {
 		if !ok {
 			return cause, false
 		}
-		success := pa == h.resAddr
+		success := pa == h.res.addr
 		if success {
 			if size == 4 {
-				success = atomic.CompareAndSwapUint32((*uint32)(p), uint32(h.resVal), uint32(x[in.rs2&63]))
+				success = atomic.CompareAndSwapUint32((*uint32)(p), uint32(h.res.val), uint32(x[in.rs2&63]))
 			} else {
-				success = atomic.CompareAndSwapUint64((*uint64)(p), h.resVal, x[in.rs2&63])
+				success = atomic.CompareAndSwapUint64((*uint64)(p), h.res.val, x[in.rs2&63])
 			}
 		}
 		if success {

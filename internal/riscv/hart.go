@@ -54,9 +54,7 @@ type Hart struct {
 	scratch *codePage            // for an instruction that crosses a page boundary
 	jit     jitHart              // the translator's state (jit.go)
 
-	resValid bool // LR/SC reservation
-	resAddr  uint64
-	resVal   uint64
+	res reservation // LR/SC
 
 	// Cross-goroutine requests: mu guards running and flushes; irq is set
 	// whenever there is something for the running hart to look at.
@@ -80,6 +78,14 @@ const (
 
 	maxCodePages = 4096 // decoded pages kept per hart before starting over
 )
+
+// reservation is what LR reserved, for SC: the physical address and the
+// value read (translated code uses this layout too).
+type reservation struct {
+	valid bool
+	addr  uint64
+	val   uint64
+}
 
 // tlbEntry is what the load and store fast paths read; tlbInfo, in a
 // parallel array, is what only slow paths need. Keeping the hot part small

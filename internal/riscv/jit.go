@@ -7,11 +7,12 @@ import "sync/atomic"
 
 // Exits from translated code.
 const (
-	exitNext  = iota + 1 // continue interpreting at slot idx
-	exitLeave            // continue at pc va (another page, or budget/irq)
-	exitLoad             // a load missed the fast path
-	exitStore            // a store missed the fast path
-	exitTrap             // (jitRun only) a slow access faulted
+	exitNext   = iota + 1 // continue interpreting at slot idx
+	exitLeave             // continue at pc va (another page, or budget/irq)
+	exitLoad              // a load missed the fast path
+	exitStore             // a store missed the fast path
+	exitTrap              // (jitRun only) a slow access faulted
+	exitAtomic            // an LR, SC or AMO needs the interpreter's atomic
 )
 
 // jitThreshold is how many times a page is entered, at slots that are not

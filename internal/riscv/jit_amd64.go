@@ -63,12 +63,14 @@ type jitCtx struct {
 	resume uintptr              // 80: where to continue after a slow access
 	info   uint32               // 88: a slow access's op | rd<<8 | len<<16
 	itlb   *[itlbSize]itlbEntry // 96: the instruction TLB (the dispatcher)
+	tinfo  *[tlbSize]tlbInfo    // 104: the TLB's physical addresses (LR/SC)
+	res    *reservation         // 112: the LR/SC reservation
 }
 
 const (
 	offX, offTLB, offN, offBudget, offVbase, offIRQ, offF = 0, 8, 16, 24, 32, 40, 48
 	offExit, offIdx, offVA, offVal, offResume, offInfo    = 56, 60, 64, 72, 80, 88
-	offITLB                                               = 96
+	offITLB, offTInfo, offRes                             = 96, 104, 112
 )
 
 // Host registers with fixed roles in translated code.
@@ -126,6 +128,7 @@ const (
 	stubBackEdge // a backward branch: check the budget and interrupts
 	stubLeave    // a branch out of the page
 	stubNext     // a branch to an instruction left to the interpreter
+	stubAtomic   // an LR, SC or AMO off its fast path
 )
 
 // backEdge returns the stub for a backward jump at rel32 offset at to
@@ -147,6 +150,8 @@ func (h *Hart) jitInit() {
 	j.ctx.tlb = &h.tlb
 	j.ctx.irq = &h.irq
 	j.ctx.itlb = &h.itlb
+	j.ctx.tinfo = &h.tinfo
+	j.ctx.res = &h.res
 }
 
 // jitFlush forgets every translation; the caller forgets the decoded pages
@@ -190,6 +195,13 @@ func (h *Hart) jitRun(code uintptr, vbase, n, budget uint64) (kind int, arg, nOu
 				// The store changed decoded instructions: leave the page
 				// so they are decoded afresh.
 				return exitLeave, j.vbase + (uint64(j.idx)+ilen)*2, j.n + 1, Trap{}
+			}
+			code = j.resume
+		case exitAtomic:
+			v := j.val
+			in := inst{op: uint8(v), rd: uint8(v >> 8), rs1: uint8(v >> 16), rs2: uint8(v >> 24), rs3: uint8(v >> 32), len: uint8(v >> 40)}
+			if cause, ok := h.atomic(&in); !ok {
+				return exitTrap, 0, j.n, Trap{Cause: cause, PC: j.vbase + uint64(j.idx)*2, Tval: h.x[in.rs1&63]}
 			}
 			code = j.resume
 		default:
@@ -238,6 +250,7 @@ func jitSupported(op uint8) bool {
 		opADD, opSUB, opSLL, opSLT, opSLTU, opXOR, opSRL, opSRA, opOR, opAND,
 		opADDW, opSUBW, opSLLW, opSRLW, opSRAW,
 		opMUL, opMULH, opMULHU, opMULW,
+		opLRW, opLRD, opSCW, opSCD, opAMOW, opAMOD,
 		opFENCE:
 		return true
 	}
@@ -537,6 +550,11 @@ func (h *Hart) jitBlock(cp *codePage, head, following uint64, base uintptr) {
 			pending++
 			idx = next
 			continue
+		case opLRW, opLRD, opSCW, opSCD, opAMOW, opAMOD:
+			h.jitAtomic(in, idx, pending)
+			pending++
+			idx = next
+			continue
 
 		case opFENCE:
 			if in.rs3 != 0 {
@@ -785,20 +803,148 @@ func (h *Hart) jitMemory(in *inst, idx uint64, pending int32) {
 	}
 }
 
+// jitAtomic emits LR, SC or an AMO: for an aligned address whose page
+// the TLB holds (for loads for LR, for stores otherwise), the host's own
+// atomic instruction on guest memory, as the interpreter's atomic does
+// with Go's atomics; everything else (misaligned, TLB misses, the AMOs
+// with no single x86 instruction) through a stub to that function.
+func (h *Hart) jitAtomic(in *inst, idx uint64, pending int32) {
+	j := &h.jit
+	a := &j.a
+	stub := func(at int) {
+		j.stubs = append(j.stubs, jitStub{kind: stubAtomic, from: at, slot: uint16(idx), pending: pending, in: *in})
+	}
+	word := in.op == opLRW || in.op == opSCW || in.op == opAMOW
+	size := int32(8)
+	if word {
+		size = 4
+	}
+	lr := in.op == opLRW || in.op == opLRD
+	sc := in.op == opSCW || in.op == opSCD
+	f5 := in.rs3
+	rd := in.rd & 63
+	sink := rd == sinkReg
+	if !lr && !sc && f5 != amoAdd && f5 != amoSwap && !(sink && (f5 == amoAnd || f5 == amoOr || f5 == amoXor)) {
+		stub(a.Jmp())
+		j.stubs[len(j.stubs)-1].resume = a.Len()
+		return
+	}
+	var slow []int
+	j.loadX(x86.RAX, in.rs1)
+	a.Mov32(x86.RCX, x86.RAX)
+	a.ALUImm32(x86.AND, x86.RCX, size-1)
+	slow = append(slow, a.Jcc(x86.NE))
+	// The TLB: RCX = vpn, RDX = index*3.
+	a.Mov(x86.RCX, x86.RAX)
+	a.ShiftImm(x86.SHR, x86.RCX, pageShift)
+	a.Mov(x86.RDX, x86.RCX)
+	a.ShiftImm(x86.SHR, x86.RDX, 10)
+	a.ALU(x86.XOR, x86.RDX, x86.RCX)
+	a.ALUImm32(x86.AND, x86.RDX, tlbSize-1)
+	a.Lea(x86.RDX, x86.Mem{Base: x86.RDX, Index: x86.RDX, Scale: 2})
+	tag := int32(8) // wtag
+	if lr {
+		tag = 0
+	}
+	a.ALULoad(x86.CMP, x86.RCX, x86.Mem{Base: rTLB, Index: x86.RDX, Scale: 8, Disp: tag})
+	slow = append(slow, a.Jcc(x86.NE))
+	// R8 = the host address, RCX = the page offset.
+	a.Mov32(x86.RCX, x86.RAX)
+	a.ALUImm32(x86.AND, x86.RCX, PageSize-1)
+	a.Load(x86.R8, x86.Mem{Base: rTLB, Index: x86.RDX, Scale: 8, Disp: 16})
+	a.ALU(x86.ADD, x86.R8, x86.RCX)
+	// R10 = the physical address (LR and SC), R11 = the reservation.
+	if lr || sc {
+		a.Load(x86.R11, ctxField(offTInfo))
+		a.Load(x86.R10, x86.Mem{Base: x86.R11, Index: x86.RDX, Scale: 8})
+		a.ALU(x86.OR, x86.R10, x86.RCX)
+		a.Load(x86.R11, ctxField(offRes))
+	}
+	// rex is the REX prefix of an instruction on [R8] with R9: W for
+	// doublewords, R and B for the two extended registers.
+	rex := byte(0x45)
+	if !word {
+		rex = 0x4d
+	}
+	switch {
+	case lr:
+		if word {
+			a.Load32S(x86.R9, x86.Mem{Base: x86.R8})
+		} else {
+			a.Load(x86.R9, x86.Mem{Base: x86.R8})
+		}
+		a.MovImm(x86.RAX, 1)
+		a.Store8(x86.Mem{Base: x86.R11}, x86.RAX)
+		a.Store(x86.Mem{Base: x86.R11, Disp: 8}, x86.R10)
+		a.Store(x86.Mem{Base: x86.R11, Disp: 16}, x86.R9)
+	case sc:
+		// Fail (rd = 1) unless the reservation is valid and for this
+		// address; it is used up either way. Then a compare-and-swap
+		// against the value LR read.
+		a.Load8U(x86.RAX, x86.Mem{Base: x86.R11})
+		a.MovImm(x86.R9, 1)
+		a.Store32Imm(x86.Mem{Base: x86.R11}, 0) // valid = false (and padding)
+		a.Test(x86.RAX, x86.RAX)
+		fail1 := a.Jcc(x86.E)
+		a.ALULoad(x86.CMP, x86.R10, x86.Mem{Base: x86.R11, Disp: 8})
+		fail2 := a.Jcc(x86.NE)
+		a.Load(x86.RAX, x86.Mem{Base: x86.R11, Disp: 16})
+		j.loadX(x86.R9, in.rs2)
+		a.Byte(0xf0, rex, 0x0f, 0xb1, 0x08) // lock cmpxchg [r8], r9
+		a.Setcc(x86.NE, x86.RCX)
+		a.Movzx8(x86.R9, x86.RCX)
+		a.Patch(fail1, a.Len())
+		a.Patch(fail2, a.Len())
+	default:
+		j.loadX(x86.R9, in.rs2)
+		switch f5 {
+		case amoAdd:
+			a.Byte(0xf0, rex, 0x0f, 0xc1, 0x08) // lock xadd [r8], r9
+		case amoSwap:
+			a.Byte(rex, 0x87, 0x08) // xchg [r8], r9
+		case amoAnd:
+			a.Byte(0xf0, rex, 0x21, 0x08) // lock and [r8], r9
+		case amoOr:
+			a.Byte(0xf0, rex, 0x09, 0x08) // lock or [r8], r9
+		case amoXor:
+			a.Byte(0xf0, rex, 0x31, 0x08) // lock xor [r8], r9
+		}
+		if word {
+			a.Movsxd(x86.R9, x86.R9)
+		}
+	}
+	if !sink {
+		a.Store(xr(rd), x86.R9)
+	}
+	resume := a.Len()
+	for _, at := range slow {
+		stub(at)
+		j.stubs[len(j.stubs)-1].resume = resume
+	}
+}
+
 // jitEmitStub emits out-of-line code and points its jump at it.
 func (h *Hart) jitEmitStub(s *jitStub, base uintptr) {
 	a := &h.jit.a
 	a.Patch(s.from, a.Len())
 	switch s.kind {
-	case stubLoad, stubStore:
-		// RAX holds the address, RSI a store's value. The count excludes
-		// this instruction; resuming at the main line, which counts it,
-		// first takes back what the stub added.
-		a.Store(ctxField(offVA), x86.RAX)
+	case stubLoad, stubStore, stubAtomic:
+		// RAX holds a load's or store's address, RSI a store's value. The
+		// count excludes this instruction; resuming at the main line,
+		// which counts it, first takes back what the stub added.
 		exit := int32(exitLoad)
-		if s.kind == stubStore {
+		switch s.kind {
+		case stubLoad:
+			a.Store(ctxField(offVA), x86.RAX)
+		case stubStore:
+			a.Store(ctxField(offVA), x86.RAX)
 			a.Store(ctxField(offVal), x86.RSI)
 			exit = exitStore
+		case stubAtomic:
+			in := &s.in
+			a.MovImm(x86.RCX, int64(in.op)|int64(in.rd)<<8|int64(in.rs1)<<16|int64(in.rs2)<<24|int64(in.rs3)<<32|int64(in.len)<<40)
+			a.Store(ctxField(offVal), x86.RCX)
+			exit = exitAtomic
 		}
 		a.Store32Imm(ctxField(offIdx), int32(s.slot))
 		a.Store32Imm(ctxField(offInfo), int32(s.in.op)|int32(s.in.rd)<<8|int32(s.in.len)<<16)

@@ -128,8 +128,36 @@ func jitProgram(r *rand.Rand, n int) []uint32 {
 			reg := (out[i] >> 7) & 31
 			out[i+1] = jalr(1, reg, 8) // auipc reg,0; jalr ra, 8(reg): jumps to the next instruction
 			noTarget[i+1] = true       // a branch to the jalr would skip the auipc
-		case k < 97: // an atomic add on the data page
-			out = append(out, amoadd(rd(), 10, rs(), 3))
+		case k < 97: // atomics: AMOs of every kind, LR/SC, on x10 or on x12 anywhere near it
+			base := uint32(10)
+			if r.IntN(3) == 0 {
+				base = 12
+				off := int32(r.IntN(4096)) - 2048
+				if r.IntN(2) == 0 {
+					off &^= 7
+				}
+				out = append(out, addi(12, 10, off))
+			}
+			f3 := uint32(2 + r.IntN(2))
+			switch r.IntN(3) {
+			case 0:
+				f5 := []uint32{0, 1, 4, 8, 0xc, 0x10, 0x14, 0x18, 0x1c}[r.IntN(9)]
+				dst := rd()
+				if r.IntN(3) == 0 {
+					dst = 0
+				}
+				out = append(out, encR(f5<<2|uint32(r.IntN(4)), rs(), base, f3, dst, 0x2f))
+			case 1: // LR, something, SC (sometimes to elsewhere)
+				out = append(out, encR(0x02<<2, 0, base, f3, rd(), 0x2f))
+				out = append(out, encI(imm12(), rs(), 0, rd(), 0x13))
+				sbase := base
+				if r.IntN(4) == 0 {
+					sbase = 10
+				}
+				out = append(out, encR(0x03<<2, rs(), sbase, f3, rd(), 0x2f))
+			default: // SC without LR
+				out = append(out, encR(0x03<<2, rs(), base, f3, rd(), 0x2f))
+			}
 		case k < 98: // fence, and a csr read of instret
 			out = append(out, 0x0ff0000f, csrrs(rd(), 0xc02, 0))
 		default: // floating point add (interpreted)

@@ -18,7 +18,7 @@ func (h *Hart) Run(ctx *Context, budget uint64) Trap {
 	h.f = &ctx.F
 	h.fflags = ctx.FCSR & 0x1f
 	h.frm = ctx.FCSR >> 5 & 7
-	h.resValid = false
+	h.res.valid = false
 	h.instret = ctx.Instret
 
 	t, n := h.execute(ctx.PC, budget)
