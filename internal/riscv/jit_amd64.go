@@ -19,12 +19,15 @@ import (
 // The slot where each translated block starts (a "head") is rewritten to
 // opJIT with the host address of its code in imm, so the interpreter,
 // arriving at a head from anywhere, runs the translated code instead.
-// Translated code returns to the interpreter (an "exit") when control
-// leaves the page, at an instruction it does not translate (the
-// interpreter executes that one and continues at the next slot, which is
-// itself a head), when a load or store misses the TLB fast path (done here
-// in Go, then the code resumes), and at a backward branch when the
-// instruction budget is spent or an interrupt is pending.
+// Control that leaves the page (and every jalr) goes to the dispatcher,
+// which continues at the target's head in host code when it can.
+// Translated code returns to Go (an "exit") when the dispatcher cannot
+// continue, at an instruction it does not translate (the interpreter
+// executes that one and continues at the next slot, which is itself a
+// head), when a load, store or atomic misses its fast path (done here in
+// Go, then the code resumes), and at a backward branch or a transfer out
+// of the page when the instruction budget is spent or an interrupt is
+// pending.
 //
 // The code keeps the guest's registers in the hart's register array (no
 // register allocation across instructions): what it removes is the
