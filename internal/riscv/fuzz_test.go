@@ -20,7 +20,7 @@ var architectural = map[Cause]bool{
 // values and the flags of the data pages' PTEs, the next 512 bytes are
 // raw PTEs written over a page-table page, and the rest is code. It runs
 // until a fault or until a bounded number of system calls and slices.
-func runRandom(t *testing.T, data []byte) {
+func runRandom(t *testing.T, data []byte) *testMachine {
 	mode := SatpSv48
 	if len(data) > 0 && data[0]&1 != 0 {
 		mode = SatpSv39
@@ -90,9 +90,10 @@ func runRandom(t *testing.T, data []byte) {
 			m.ctx.PC += 4
 		case Budget:
 		default:
-			return
+			return m
 		}
 	}
+	return m
 }
 
 func FuzzExecute(f *testing.F) {
@@ -106,18 +107,35 @@ func FuzzExecute(f *testing.F) {
 		}
 		f.Add(b)
 	}
-	f.Fuzz(runRandom)
+	f.Fuzz(func(t *testing.T, data []byte) { runRandom(t, data) })
 }
 
 // TestRandomPrograms runs many random programs from a fixed seed: random
 // words, random compressed parcels, and mixes of valid loads, stores,
 // branches and atomics aimed at randomly mapped pages.
-func TestRandomPrograms(t *testing.T) {
+func TestRandomPrograms(t *testing.T) { randomPrograms(t, 42) }
+
+// TestRandomProgramsTranslated runs other random programs with every page
+// translated on first entry, so hostile code meets the translator too.
+func TestRandomProgramsTranslated(t *testing.T) {
+	old := jitThreshold
+	jitThreshold = 1
+	defer func() { jitThreshold = old }()
+	translated := randomPrograms(t, 43)
+	t.Logf("%d programs had code translated", translated)
+	if jitAvailable && translated < 50 {
+		t.Fatalf("only %d programs were translated", translated)
+	}
+}
+
+// randomPrograms runs them and returns how many had code translated.
+func randomPrograms(t *testing.T, seed uint64) int {
+	translated := 0
 	n := 3000
 	if testing.Short() {
 		n = 300
 	}
-	r := rand.New(rand.NewPCG(42, 7))
+	r := rand.New(rand.NewPCG(seed, 7))
 	for i := range n {
 		b := make([]byte, 64+512+256+r.IntN(4*PageSize))
 		for j := range b {
@@ -131,6 +149,9 @@ func TestRandomPrograms(t *testing.T) {
 				b[j] = b[j]&0x80 | ops[r.IntN(len(ops))]
 			}
 		}
-		runRandom(t, b)
+		if m := runRandom(t, b); m.hart.jit.used > 0 {
+			translated++
+		}
 	}
+	return translated
 }
