@@ -120,28 +120,28 @@ type jitStub struct {
 	pending int32  // instructions retired in the block before the instruction
 	in      inst
 	resume  int    // main-line offset to resume at (memory)
-	target  int    // back edge: main-line offset of the target, or -1
 	abs     uint64 // back edge: absolute target when in another region
+	interp  bool   // back edge: the target is not translated (exit there)
 	pcOff   int64  // leave: target pc minus vbase
 }
 
 const (
-	stubLoad     = iota
-	stubStore    // a store missed the fast path
-	stubBackEdge // a backward branch: check the budget and interrupts
-	stubLeave    // a branch out of the page
-	stubNext     // a branch to an instruction left to the interpreter
-	stubAtomic   // an LR, SC or AMO off its fast path
+	stubLoad     = iota // a load missed the fast path
+	stubStore           // a store missed the fast path
+	stubBackEdge        // a backward branch: check the budget and interrupts
+	stubLeave           // a branch out of the page
+	stubNext            // a branch to an instruction left to the interpreter
+	stubAtomic          // an LR, SC or AMO off its fast path
 )
 
 // backEdge returns the stub for a backward jump at rel32 offset at to
 // slot t.
 func (h *Hart) backEdge(cp *codePage, at int, t uint64) jitStub {
-	s := jitStub{kind: stubBackEdge, from: at, slot: uint16(t), target: -1}
+	s := jitStub{kind: stubBackEdge, from: at, slot: uint16(t)}
 	if in := &cp.insts[t]; in.op == opJIT {
 		s.abs = uint64(in.imm)
 	} else if !h.jit.isHead[t] {
-		s.target = -2 // not translated: exit to the interpreter there
+		s.interp = true
 	}
 	return s
 }
@@ -974,7 +974,7 @@ func (h *Hart) jitEmitStub(s *jitStub, base uintptr) {
 		a.Load(x86.RAX, ctxField(offIRQ))
 		a.ALUMemImm32(x86.CMP, x86.Mem{Base: x86.RAX}, 0)
 		out2 := a.Jcc(x86.NE)
-		if s.target == -2 {
+		if s.interp {
 			h.jitNextCode(uint64(s.slot))
 		} else if at := a.Jmp(); s.abs != 0 {
 			a.Patch(at, int(int64(s.abs)-int64(base)))
