@@ -106,7 +106,8 @@ type tlbInfo struct {
 
 // tlbIndex hashes a virtual page number to a TLB slot. Folding in higher
 // bits keeps buffers a large power of two apart (a copy's source and
-// destination) from evicting each other on every access.
+// destination) from evicting each other on every access. Translated code
+// computes the same (jitHart.tlbLookup).
 func tlbIndex(vpn uint64) uint64 { return (vpn ^ vpn>>10) % tlbSize }
 
 type itlbEntry struct {

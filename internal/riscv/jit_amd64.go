@@ -717,6 +717,28 @@ func (h *Hart) jitALU(in *inst) {
 	a.Store(xr(rd), R)
 }
 
+// tlbLookup emits the data TLB's hit test for the address in RAX, for a
+// load (the entry's rtag) or a store (wtag): RCX = the virtual page
+// number, RDX = the entry's index times 3 (entries are 24 bytes, so
+// [rTLB+RDX*8] is the entry). It returns the rel32 of the jump taken on a
+// miss.
+func (j *jitHart) tlbLookup(load bool) int {
+	a := &j.a
+	a.Mov(x86.RCX, x86.RAX)
+	a.ShiftImm(x86.SHR, x86.RCX, pageShift)
+	a.Mov(x86.RDX, x86.RCX)
+	a.ShiftImm(x86.SHR, x86.RDX, 10)
+	a.ALU(x86.XOR, x86.RDX, x86.RCX)
+	a.ALUImm32(x86.AND, x86.RDX, tlbSize-1)
+	a.Lea(x86.RDX, x86.Mem{Base: x86.RDX, Index: x86.RDX, Scale: 2})
+	tag := int32(8) // wtag
+	if load {
+		tag = 0 // rtag
+	}
+	a.ALULoad(x86.CMP, x86.RCX, x86.Mem{Base: rTLB, Index: x86.RDX, Scale: 8, Disp: tag})
+	return a.Jcc(x86.NE)
+}
+
 // jitMemory emits a load or store: the TLB fast path inline, a stub for
 // the rest. pending is the count of instructions before it in the block
 // not yet added to the count.
@@ -738,19 +760,7 @@ func (h *Hart) jitMemory(in *inst, idx uint64, pending int32) {
 	if in.imm != 0 {
 		a.ALUImm(x86.ADD, x86.RAX, int32(in.imm))
 	}
-	a.Mov(x86.RCX, x86.RAX)
-	a.ShiftImm(x86.SHR, x86.RCX, pageShift)
-	a.Mov(x86.RDX, x86.RCX)
-	a.ShiftImm(x86.SHR, x86.RDX, 10)
-	a.ALU(x86.XOR, x86.RDX, x86.RCX)
-	a.ALUImm32(x86.AND, x86.RDX, tlbSize-1)
-	a.Lea(x86.RDX, x86.Mem{Base: x86.RDX, Index: x86.RDX, Scale: 2})
-	tag := int32(0) // rtag
-	if !load {
-		tag = 8 // wtag
-	}
-	a.ALULoad(x86.CMP, x86.RCX, x86.Mem{Base: rTLB, Index: x86.RDX, Scale: 8, Disp: tag})
-	slow := []int{a.Jcc(x86.NE)}
+	slow := []int{j.tlbLookup(load)}
 	a.Mov32(x86.RCX, x86.RAX)
 	a.ALUImm32(x86.AND, x86.RCX, PageSize-1)
 	if size > 1 {
@@ -837,20 +847,7 @@ func (h *Hart) jitAtomic(in *inst, idx uint64, pending int32) {
 	a.Mov32(x86.RCX, x86.RAX)
 	a.ALUImm32(x86.AND, x86.RCX, size-1)
 	slow = append(slow, a.Jcc(x86.NE))
-	// The TLB: RCX = vpn, RDX = index*3.
-	a.Mov(x86.RCX, x86.RAX)
-	a.ShiftImm(x86.SHR, x86.RCX, pageShift)
-	a.Mov(x86.RDX, x86.RCX)
-	a.ShiftImm(x86.SHR, x86.RDX, 10)
-	a.ALU(x86.XOR, x86.RDX, x86.RCX)
-	a.ALUImm32(x86.AND, x86.RDX, tlbSize-1)
-	a.Lea(x86.RDX, x86.Mem{Base: x86.RDX, Index: x86.RDX, Scale: 2})
-	tag := int32(8) // wtag
-	if lr {
-		tag = 0
-	}
-	a.ALULoad(x86.CMP, x86.RCX, x86.Mem{Base: rTLB, Index: x86.RDX, Scale: 8, Disp: tag})
-	slow = append(slow, a.Jcc(x86.NE))
+	slow = append(slow, j.tlbLookup(lr))
 	// R8 = the host address, RCX = the page offset.
 	a.Mov32(x86.RCX, x86.RAX)
 	a.ALUImm32(x86.AND, x86.RCX, PageSize-1)
