@@ -23,6 +23,11 @@ type Task struct {
 	// Owned by the task goroutine.
 	ctx        riscv.Context
 	hs         *hartState // the hart held, or nil
+	// slice is what is left of the task's time slice on hs, in
+	// instructions: system calls do not renew it, so a thread that makes
+	// one every few thousand instructions still yields to tasks waiting
+	// for its hart.
+	slice uint64
 	origA0     uint64     // a0 at system-call entry, for restarts
 	restarting bool       // a0 holds a system call's result that may ask for a restart
 	clearTID   uint64     // CLONE_CHILD_CLEARTID / set_tid_address
@@ -197,15 +202,23 @@ func (t *Task) run() {
 		}
 		if t.hs == nil {
 			t.hs = t.k.sched.acquire(t, true)
+			t.slice = t.k.cfg.Slice
+		}
+		if t.slice == 0 {
+			// Spent in runs that ended in system calls: others' turn.
+			t.hs = t.k.sched.yield(t, t.hs)
+			t.slice = t.k.cfg.Slice
 		}
 		h := t.hs.hart
 		h.SetSatp(t.mm.Satp())
 		before := t.ctx.Instret
 		start := time.Now()
-		trap := h.Run(&t.ctx, t.k.cfg.Slice)
+		trap := h.Run(&t.ctx, t.slice)
 		end := time.Now()
 		t.userNS.Add(int64(end.Sub(start)))
-		t.k.instret.Add(t.ctx.Instret - before)
+		ran := t.ctx.Instret - before
+		t.k.instret.Add(ran)
+		t.slice -= min(ran, t.slice)
 		t.handleTrap(trap)
 		t.sysNS.Add(int64(time.Since(end)))
 	}
@@ -226,11 +239,13 @@ func (t *Task) handleTrap(trap riscv.Trap) {
 		}
 	case riscv.Budget:
 		t.hs = t.k.sched.yield(t, t.hs)
+		t.slice = t.k.cfg.Slice
 	case riscv.Interrupted:
 		// Signals are looked at before returning to user code. A
 		// waking task may have asked for this hart (see sched.go).
 		if t.preempt.Load() {
 			t.hs = t.k.sched.yield(t, t.hs)
+			t.slice = t.k.cfg.Slice
 		}
 	case riscv.LoadPageFault, riscv.StorePageFault, riscv.InstPageFault:
 		acc := riscv.Read
@@ -293,6 +308,7 @@ func (t *Task) ReleaseHart() {
 func (t *Task) Yield() {
 	if t.hs != nil {
 		t.hs = t.k.sched.yield(t, t.hs)
+		t.slice = t.k.cfg.Slice
 	}
 }
 
