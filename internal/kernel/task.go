@@ -21,17 +21,17 @@ type Task struct {
 	proc *Process
 
 	// Owned by the task goroutine.
-	ctx        riscv.Context
-	hs         *hartState // the hart held, or nil
+	ctx riscv.Context
+	hs  *hartState // the hart held, or nil
 	// slice is what is left of the task's time slice on hs, in
 	// instructions: system calls do not renew it, so a thread that makes
 	// one every few thousand instructions still yields to tasks waiting
 	// for its hart.
-	slice uint64
-	origA0     uint64     // a0 at system-call entry, for restarts
-	restarting bool       // a0 holds a system call's result that may ask for a restart
-	clearTID   uint64     // CLONE_CHILD_CLEARTID / set_tid_address
-	exitCode   int        // wait status for a thread exit(2)
+	slice      uint64
+	origA0     uint64 // a0 at system-call entry, for restarts
+	restarting bool   // a0 holds a system call's result that may ask for a restart
+	clearTID   uint64 // CLONE_CHILD_CLEARTID / set_tid_address
+	exitCode   int    // wait status for a thread exit(2)
 	robustList uint64
 	vforkDone  chan struct{} // closed when a vfork child execs or exits
 
