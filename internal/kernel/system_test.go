@@ -23,7 +23,7 @@ import (
 	"sos/internal/userland"
 )
 
-var goGuests = []string{"hello", "concurrency", "gcstress", "busy", "panics", "nilderef", "execchild", "envexit"}
+var goGuests = []string{"hello", "concurrency", "gcstress", "busy", "panics", "nilderef", "execchild", "envexit", "syscallspin"}
 
 var cGuests = []string{"printf", "malloc", "pthreads", "forkcow", "signals", "setjmp", "badptr", "spin", "forkbomb", "oom"}
 
@@ -221,6 +221,7 @@ var cases = []testCase{
 			"[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=", "main.get(", "main.main()"}},
 	{name: "execchild", stdout: "echo: \"from echo\\n\" <nil>\nchild said \"child read \\\"some input\\\"\\n\" and exited 7\n" +
 		"nonexistent: fork/exec /nonexistent: no such file or directory\n"},
+	{name: "syscallspin", stdout: "worker finished: 0x251797b4326d7d41\n", qemu: true},
 	{name: "envexit", args: []string{"5", "a b"}, env: []string{"SOS_TEST=yes"}, status: exited(5),
 		stdout: "args: [5 a b]\nSOS_TEST: yes\nunset:  false\n"},
 
