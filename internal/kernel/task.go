@@ -205,9 +205,9 @@ func (t *Task) run() {
 			t.slice = t.k.cfg.Slice
 		}
 		if t.slice == 0 {
-			// Spent in runs that ended in system calls: others' turn.
-			t.hs = t.k.sched.yield(t, t.hs)
-			t.slice = t.k.cfg.Slice
+			// Spent, by a Budget trap or by runs that ended in system
+			// calls: others' turn.
+			t.yieldHart()
 		}
 		h := t.hs.hart
 		h.SetSatp(t.mm.Satp())
@@ -238,14 +238,13 @@ func (t *Task) handleTrap(trap riscv.Trap) {
 			t.restarting = true
 		}
 	case riscv.Budget:
-		t.hs = t.k.sched.yield(t, t.hs)
-		t.slice = t.k.cfg.Slice
+		// The slice is spent (Run stops only past it, so t.slice is 0):
+		// run yields before the next one.
 	case riscv.Interrupted:
 		// Signals are looked at before returning to user code. A
 		// waking task may have asked for this hart (see sched.go).
 		if t.preempt.Load() {
-			t.hs = t.k.sched.yield(t, t.hs)
-			t.slice = t.k.cfg.Slice
+			t.yieldHart()
 		}
 	case riscv.LoadPageFault, riscv.StorePageFault, riscv.InstPageFault:
 		acc := riscv.Read
@@ -307,9 +306,15 @@ func (t *Task) ReleaseHart() {
 // Yield gives other tasks a turn (sched_yield).
 func (t *Task) Yield() {
 	if t.hs != nil {
-		t.hs = t.k.sched.yield(t, t.hs)
-		t.slice = t.k.cfg.Slice
+		t.yieldHart()
 	}
+}
+
+// yieldHart ends t's time slice: tasks waiting for its hart get a turn,
+// and t starts a fresh slice on the hart it holds next.
+func (t *Task) yieldHart() {
+	t.hs = t.k.sched.yield(t, t.hs)
+	t.slice = t.k.cfg.Slice
 }
 
 // Block waits, without holding a hart, until ch is ready, the kernel

@@ -983,9 +983,7 @@ func (h *Hart) jitEmitStub(s *jitStub, base uintptr) {
 		// Spent or interrupted: back to the interpreter, which stops.
 		a.Load(x86.RAX, ctxField(offVbase))
 		h.jitAddImm(x86.RAX, int64(s.slot)*2)
-		a.Store(ctxField(offVA), x86.RAX)
-		a.Store32Imm(ctxField(offExit), exitLeave)
-		a.Ret()
+		exitLeaveRAX(a)
 	case stubLeave:
 		h.jitLeaveCode(s.pcOff, base)
 	case stubNext:
@@ -1071,6 +1069,12 @@ func emitDispatcher(a *x86.Asm) {
 	for _, at := range out {
 		a.Patch(at, a.Len())
 	}
+	exitLeaveRAX(a)
+}
+
+// exitLeaveRAX emits an exit to the interpreter's outer loop at the pc in
+// RAX.
+func exitLeaveRAX(a *x86.Asm) {
 	a.Store(ctxField(offVA), x86.RAX)
 	a.Store32Imm(ctxField(offExit), exitLeave)
 	a.Ret()
